@@ -1,0 +1,26 @@
+import type { TrainingProgress } from '@imdad/core';
+import { fmt } from './output.js';
+
+/**
+ * Training progress on stderr: a redrawn bar with ETA on a terminal, plain
+ * lines (about 20 per run) otherwise, nothing under `--quiet`.
+ */
+export function trainingProgress(quiet: boolean): (p: TrainingProgress) => void {
+  if (quiet) return () => {};
+  const tty = process.stderr.isTTY === true;
+  let elapsed = 0;
+  return (p) => {
+    elapsed += p.seconds;
+    const eta = (elapsed / p.epoch) * (p.epochs - p.epoch);
+    const phase = p.phase === 'pretrain' ? 'pretrain ' : '';
+    const stats = `loss ${fmt(p.loss)}${p.validationLoss === undefined ? '' : ` val ${fmt(p.validationLoss)}`} | ${Math.round(p.samplesPerSecond)} samples/s | ETA ${Math.ceil(eta)}s`;
+    if (tty) {
+      const width = 24;
+      const done = Math.round((p.epoch / p.epochs) * width);
+      process.stderr.write(`\r${phase}epoch ${p.epoch}/${p.epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${stats}\x1b[K`);
+      if (p.epoch === p.epochs) process.stderr.write('\n');
+    } else if (p.epoch === 1 || p.epoch === p.epochs || p.epoch % Math.ceil(p.epochs / 20) === 0) {
+      process.stderr.write(`${phase}epoch ${p.epoch}/${p.epochs} ${stats}\n`);
+    }
+  };
+}

@@ -1,0 +1,106 @@
+import { ImdadError } from '../errors.js';
+import { tf } from '../tf.js';
+import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+
+/** Tensor backends, fastest first: the order `auto` tries them in. */
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendPreference = BackendName | 'auto';
+
+/** The environment variable that overrides the configured backend. */
+export const BACKEND_ENV_VAR = 'IMDAD_BACKEND';
+
+/**
+ * How each backend is brought in. The two native ones share tfjs's backend
+ * name `tensorflow`; which package registered it tells CUDA from CPU.
+ */
+const BACKENDS: Record<BackendName, { packageName?: string; tfjsName: string }> = {
+  'tensorflow-gpu': { packageName: '@tensorflow/tfjs-node-gpu', tfjsName: 'tensorflow' },
+  tensorflow: { packageName: '@tensorflow/tfjs-node', tfjsName: 'tensorflow' },
+  wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfjsName: 'wasm' },
+  cpu: { tfjsName: 'cpu' },
+};
+
+export interface BackendStatus {
+  readonly name: BackendName;
+  readonly available: boolean;
+  /** Why it is not available (package absent, native library failed to load, ...). */
+  readonly reason?: string;
+}
+
+let active: BackendName | undefined;
+const probed = new Map<BackendName, Promise<BackendStatus>>();
+
+export function isBackendPreference(value: string): value is BackendPreference {
+  return value === 'auto' || (BACKEND_NAMES as readonly string[]).includes(value);
+}
+
+/** Reads `IMDAD_BACKEND`, failing clearly on a value that is not a backend. */
+export function backendFromEnvironment(): BackendPreference | undefined {
+  const value = process.env[BACKEND_ENV_VAR];
+  if (value === undefined || value === '') return undefined;
+  if (!isBackendPreference(value)) {
+    throw new ImdadError('config', `${BACKEND_ENV_VAR}=${value} is not a backend (allowed: auto, ${BACKEND_NAMES.join(', ')})`);
+  }
+  return value;
+}
+
+/** Imports a backend's package once (registering it with tfjs) and says whether it can run. */
+function probe(name: BackendName): Promise<BackendStatus> {
+  let status = probed.get(name);
+  if (!status) {
+    status = (async (): Promise<BackendStatus> => {
+      const { packageName } = BACKENDS[name];
+      if (packageName) {
+        try {
+          await import(packageName);
+        } catch (error) {
+          const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+          const reason = missing ? `${packageName} is not installed` : firstLine(error);
+          return { name, available: false, reason };
+        }
+      }
+      if (name === 'wasm') registerWasmTrainingKernels();
+      return { name, available: true };
+    })();
+    probed.set(name, status);
+  }
+  return status;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+/** Which backends this machine can use, in preference order. */
+export async function listBackends(): Promise<BackendStatus[]> {
+  const statuses: BackendStatus[] = [];
+  for (const name of BACKEND_NAMES) statuses.push(await probe(name));
+  return statuses;
+}
+
+/**
+ * Makes a backend the active one. `auto` takes the first of tensorflow-gpu,
+ * tensorflow, wasm, cpu that loads and initialises; a named backend that
+ * cannot run is an error. `IMDAD_BACKEND` overrides the preference given.
+ */
+export async function useBackend(preference: BackendPreference = 'auto'): Promise<BackendName> {
+  const wanted = backendFromEnvironment() ?? preference;
+  const candidates = wanted === 'auto' ? BACKEND_NAMES : [wanted];
+  const failures: string[] = [];
+  for (const name of candidates) {
+    const status = await probe(name);
+    if (status.available && (await tf.setBackend(BACKENDS[name].tfjsName))) {
+      await tf.ready();
+      active = name;
+      return name;
+    }
+    failures.push(`${name}: ${status.reason ?? 'failed to initialise'}`);
+  }
+  throw new ImdadError('backend', `backend "${wanted}" is not available (${failures.join('; ')}); try --backend auto`);
+}
+
+/** The backend chosen by the last `useBackend`, or undefined before any. */
+export function activeBackend(): BackendName | undefined {
+  return active;
+}
