@@ -68,7 +68,7 @@ function makeLayout(header: string[], line: number, path: string, options: LoadO
 @injectable()
 export class CsvLoader implements DataLoader {
   readonly name = 'csv';
-  readonly description = "CSV with a header row and numeric columns; 0/1 labels from the 'label' column (or --label-column)";
+  readonly description = "CSV with a header row and numeric columns; 0/1 labels from the 'label' column or the one named by labelColumn";
 
   canLoad(path: string, isDirectory: boolean): boolean {
     return !isDirectory && path.toLowerCase().endsWith('.csv');

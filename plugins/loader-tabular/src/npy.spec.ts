@@ -311,7 +311,7 @@ describe(parseNpy, () => {
         ['<u2', [2, 1, 3, 2]],
       ] as const) {
         it(`should transpose a ${shape.join('x')} ${descr} array to row-major order`, () => {
-          const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, k) => k + 1);
+          const values = Array.from({ length: shape.reduce<number>((a, b) => a * b, 1) }, (_, k) => k + 1);
           const body = encodeValues(descr, toFortranOrder(values, shape));
           const parsed = parseNpy(npy({ descr, shape, fortran: true, body }), 'f.npy');
           expect(parsed.shape).toEqual(shape);

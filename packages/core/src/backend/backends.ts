@@ -61,6 +61,8 @@ function probe(name: BackendName): Promise<BackendStatus> {
         }
       }
       if (name === 'wasm') registerWasmTrainingKernels();
+      // PROD silences tfjs's console banners (e.g. "install tfjs-node"), which would clutter stderr.
+      tf.env().set('PROD', true);
       return { name, available: true };
     })();
     probed.set(name, status);

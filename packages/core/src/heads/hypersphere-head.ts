@@ -36,8 +36,9 @@ export abstract class HypersphereHeadModel implements HeadModel {
     /** Baselines with a fixed center do not train `(w, b)` by gradient. */
     trainable = true,
   ) {
-    this.w = tf.variable(tf.zeros([embeddingDim]), trainable, `${name}/w`) as tf.Variable<tf.Rank.R1>;
-    this.b = tf.variable(tf.scalar(-1), trainable, `${name}/b`) as tf.Variable<tf.Rank.R0>;
+    // tidy frees the initial values; variables survive it. tfjs names them uniquely.
+    this.w = tf.tidy(() => tf.variable(tf.zeros([embeddingDim]), trainable) as tf.Variable<tf.Rank.R1>);
+    this.b = tf.tidy(() => tf.variable(tf.scalar(-1), trainable) as tf.Variable<tf.Rank.R0>);
   }
 
   get trainableVariables(): readonly tf.Variable[] {
@@ -71,7 +72,9 @@ export abstract class HypersphereHeadModel implements HeadModel {
 
   /** Writes `c` and the `q`-quantile of the squared distances of `phi` to `c` into `(w, b)`. */
   protected placeSphere(center: tf.Tensor1D, phi: tf.Tensor2D, q: number): void {
-    const d2 = tf.tidy(() => tf.sum(tf.square(tf.sub(phi, center)), 1)).dataSync() as Float32Array;
+    const distances = tf.tidy(() => tf.sum(tf.square(tf.sub(phi, center)), 1));
+    const d2 = distances.dataSync() as Float32Array;
+    distances.dispose();
     const radiusSquared = quantile(d2, q);
     tf.tidy(() => {
       this.w.assign(tf.mul(center, -2));
