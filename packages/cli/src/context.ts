@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import {
   ImdadError,
+  backendFromEnvironment,
   createContainer,
   isBackendPreference,
   useBackend,
@@ -28,7 +29,8 @@ export async function createContext(args: GlobalArgs, withBackend = true): Promi
   const config: RcConfig = {
     ...loaded.config,
     seed: args.seed ?? loaded.config.seed,
-    backend: (args.backend as RcConfig['backend'] | undefined) ?? loaded.config.backend,
+    // flag > IMDAD_BACKEND > rc file > auto
+    backend: (args.backend as RcConfig['backend'] | undefined) ?? backendFromEnvironment() ?? loaded.config.backend,
   };
   if (!Number.isInteger(config.seed) || config.seed < 0) {
     throw new ImdadError('usage', `--seed must be a non-negative integer (got ${args.seed})`);

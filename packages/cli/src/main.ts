@@ -11,13 +11,12 @@ export function withGlobalOptions(argv: Argv): Argv {
     .option('quiet', { type: 'boolean', describe: 'print nothing but errors' })
     .option('verbose', { type: 'boolean', describe: 'stack traces on errors' })
     .option('seed', { type: 'number', describe: 'random seed (splits, initialisation, batches)' })
-    .option('backend', { type: 'string', choices: ['auto', ...BACKEND_NAMES], describe: 'tensor backend (env IMDAD_BACKEND overrides)' });
+    .option('backend', { type: 'string', choices: ['auto', ...BACKEND_NAMES], describe: 'tensor backend (default: env IMDAD_BACKEND, then the rc file, then auto)' });
 }
 
 /** Runs the CLI on `args` and returns the exit code (0 success, 1 runtime failure, 2 usage or input error). */
 export async function main(args: string[]): Promise<number> {
   const verbose = args.includes('--verbose');
-  let usageError: string | undefined;
   const parser = withGlobalOptions(yargs(args))
     .scriptName('imdad')
     .usage('$0 <command> [options]\n\nInterpretable maximum-margin deep anomaly detection.')
@@ -29,9 +28,9 @@ export async function main(args: string[]): Promise<number> {
     .alias('help', 'h')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
+    // Throwing stops yargs before it runs the command: a bad flag must not train anything.
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+      throw error ?? new ImdadError('usage', message);
     })
     .exitProcess(false);
   try {
@@ -39,6 +38,5 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     return reportError(error, verbose);
   }
-  if (usageError !== undefined) return reportError(new ImdadError('usage', usageError), verbose);
   return Number(process.exitCode ?? 0);
 }

@@ -36,9 +36,9 @@ export class Output {
 /** The one place errors become a message and an exit code: one line, a stack trace only with `--verbose`. */
 export function reportError(error: unknown, verbose: boolean): 1 | 2 {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  process.stderr.write(`imdad: ${message}\n`);
+  const hint = !verbose && !ImdadError.is(error) ? ' (run with --verbose for the stack trace)' : '';
+  process.stderr.write(`imdad: ${message}${hint}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  else if (!ImdadError.is(error)) process.stderr.write('(run with --verbose for the stack trace)\n');
   return ImdadError.exitCode(error);
 }
 

@@ -24,9 +24,10 @@ describe('useBackend', () => {
   });
 
   describe('when IMDAD_BACKEND is set', () => {
-    it('should override the preference given', async () => {
+    it('should decide when no preference is given, and yield to an explicit one', async () => {
       process.env[BACKEND_ENV_VAR] = 'cpu';
-      expect(await useBackend('wasm')).toBe('cpu');
+      expect(await useBackend()).toBe('cpu');
+      expect(await useBackend('wasm')).toBe('wasm');
     });
 
     it('should reject a value that is not a backend, naming the allowed ones', () => {
@@ -36,12 +37,13 @@ describe('useBackend', () => {
   });
 
   describe('when a named backend cannot load', () => {
-    it('should fail with a backend error naming why', async () => {
+    it('should fail naming the backend and why, as a configuration error when its package is absent', async () => {
       const statuses = await listBackends();
       const missing = statuses.find((s) => !s.available);
       if (!missing) return; // every backend is installed here: nothing to refuse
       const error = await useBackend(missing.name).catch((e: unknown) => e);
-      expect(ImdadError.is(error, 'backend')).toBe(true);
+      const notInstalled = missing.reason?.endsWith('is not installed') === true;
+      expect(ImdadError.is(error, notInstalled ? 'config' : 'backend')).toBe(true);
       expect(String(error)).toContain(missing.name);
     });
   });

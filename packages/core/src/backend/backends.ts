@@ -84,10 +84,10 @@ export async function listBackends(): Promise<BackendStatus[]> {
 /**
  * Makes a backend the active one. `auto` takes the first of tensorflow-gpu,
  * tensorflow, wasm, cpu that loads and initialises; a named backend that
- * cannot run is an error. `IMDAD_BACKEND` overrides the preference given.
+ * cannot run is an error. Without a preference, `IMDAD_BACKEND` decides, then `auto`.
  */
-export async function useBackend(preference: BackendPreference = 'auto'): Promise<BackendName> {
-  const wanted = backendFromEnvironment() ?? preference;
+export async function useBackend(preference?: BackendPreference): Promise<BackendName> {
+  const wanted = preference ?? backendFromEnvironment() ?? 'auto';
   const candidates = wanted === 'auto' ? BACKEND_NAMES : [wanted];
   const failures: string[] = [];
   for (const name of candidates) {
@@ -99,7 +99,9 @@ export async function useBackend(preference: BackendPreference = 'auto'): Promis
     }
     failures.push(`${name}: ${status.reason ?? 'failed to initialise'}`);
   }
-  throw new ImdadError('backend', `backend "${wanted}" is not available (${failures.join('; ')}); try --backend auto`);
+  // Asking for a backend whose package is absent is a configuration mistake; one that is installed but fails is not.
+  const kind = failures.every((f) => f.endsWith('is not installed')) ? 'config' : 'backend';
+  throw new ImdadError(kind, `backend "${wanted}" is not available (${failures.join('; ')}); try --backend auto`);
 }
 
 /** The backend chosen by the last `useBackend`, or undefined before any. */

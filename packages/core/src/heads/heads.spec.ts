@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { Head } from '../contracts/head.js';
 import { SeededRandom } from '../random.js';
 import { tf } from '../tf.js';
 import { DeepSadHead, DeepSvddHead } from './baseline-heads.js';
 import { quantile } from './hypersphere-head.js';
 import { LogisticHead, SslmHead, SvmHead } from './max-margin-heads.js';
 
-const HEADS = [new SslmHead(), new SvmHead(), new LogisticHead(), new DeepSadHead(), new DeepSvddHead()];
+const HEADS: Head<object>[] = [new SslmHead(), new SvmHead(), new LogisticHead(), new DeepSadHead(), new DeepSvddHead()];
 
 function randomArray(random: SeededRandom, length: number, scale = 1): Float32Array {
   return Float32Array.from({ length }, () => (random.next() * 2 - 1) * scale);

@@ -45,7 +45,9 @@ type ExportsEntry = string | null | { [condition: string]: ExportsEntry } | Expo
 
 /** Picks the file an ES `import` of the package root loads, from its `exports`, `module` or `main`. */
 function packageEntry(packageDir: string): string {
-  const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+  const manifestPath = path.join(packageDir, 'package.json');
+  if (!existsSync(manifestPath)) return path.join(packageDir, 'index.js');
+  const pkg = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
     exports?: ExportsEntry;
     main?: string;
     module?: string;

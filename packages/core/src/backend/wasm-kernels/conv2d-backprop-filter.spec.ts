@@ -186,6 +186,7 @@ describe('conv2dBackpropFilterWasmConfig', () => {
       { xShape: [3, 11, 7, 2], filterShape: [3, 2, 2, 4], strides: [3, 2], pad: 'same' },
       { xShape: [2, 9, 8, 3], filterShape: [1, 1, 3, 5], strides: 2, pad: 'valid' },
       { xShape: [1, 7, 9, 3], filterShape: [3, 3, 3, 2], strides: 1, pad: 'same' },
+      { xShape: [6, 7, 9, 2], filterShape: [3, 3, 2, 2], strides: 2, pad: 'same' },
       { xShape: [1, 7, 9, 1], filterShape: [5, 5, 1, 1], strides: 2, pad: 'same' },
       { xShape: [2, 7, 9, 3], filterShape: [3, 3, 3, 4], strides: 2, pad: 1 },
       {
