@@ -4,7 +4,14 @@ import { cosmiconfig } from 'cosmiconfig';
 import { z } from 'zod';
 
 /** The plugins the CLI loads when the rc file names none besides them. */
-export const BUILT_IN_PLUGINS = ['backbone-mlp', 'loader-tabular'] as const;
+export const BUILT_IN_PLUGINS = [
+  'backbone-mlp',
+  'backbone-cnn',
+  'backbone-resnet',
+  'loader-tabular',
+  'loader-images',
+  'explainer-default',
+] as const;
 
 const optionsRecord = z.record(z.string(), z.unknown());
 

@@ -1,0 +1,12 @@
+/**
+ * `@imdad/backbone-cnn` (work in progress).
+ *
+ * @packageDocumentation
+ */
+import type { PluginManifest } from '@imdad/core';
+import { ContainerModule } from 'inversify';
+
+export default new ContainerModule(() => {});
+
+/** What `imdad plugins` shows for this plugin. */
+export const manifest: PluginManifest = { name: 'backbone-cnn', kind: 'encoder', description: 'not yet implemented', provides: [] };

@@ -1,0 +1,12 @@
+/**
+ * `@imdad/backbone-resnet` (work in progress).
+ *
+ * @packageDocumentation
+ */
+import type { PluginManifest } from '@imdad/core';
+import { ContainerModule } from 'inversify';
+
+export default new ContainerModule(() => {});
+
+/** What `imdad plugins` shows for this plugin. */
+export const manifest: PluginManifest = { name: 'backbone-resnet', kind: 'encoder', description: 'not yet implemented', provides: [] };

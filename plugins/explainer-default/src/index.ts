@@ -1,0 +1,12 @@
+/**
+ * `@imdad/explainer-default` (work in progress).
+ *
+ * @packageDocumentation
+ */
+import type { PluginManifest } from '@imdad/core';
+import { ContainerModule } from 'inversify';
+
+export default new ContainerModule(() => {});
+
+/** What `imdad plugins` shows for this plugin. */
+export const manifest: PluginManifest = { name: 'explainer-default', kind: 'explainer', description: 'not yet implemented', provides: [] };
