@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI (`npm run build` writes it); the e2e tests run it as a child process. */
-export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/bin/imdad.js', import.meta.url));
 
 /** The repository root (the folder holding `packages/` and `test/`). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,7 +26,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node packages/cli/dist/bin.js ...args` and collects its exit code and output. */
+/** Runs `node packages/cli/bin/imdad.js ...args` and collects its exit code and output. */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
   for (const [key, value] of Object.entries(options.env ?? {})) {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { main } from './main.js';
 
 // A reader that closes the pipe early (`imdad score --json | head`) is not an error.
