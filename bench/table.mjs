@@ -26,8 +26,9 @@ if (anchorsFile) {
 }
 const anchorCols = anchors.size ? anchorNames : [];
 const fmt = (v) => (Number.isFinite(v) ? v.toFixed(3) : '–');
-const seeds = [...new Set(rows.map((r) => r.seed))];
-console.log(`AUROC, mean over seeds ${seeds.join(', ')} (nla = ${nla}); published anchors from ADGym at the same nla.\n`);
+const seedsOf = (h) => [...new Set(rows.filter((r) => r.head === h).map((r) => r.seed))].sort();
+console.log(`AUROC (nla = ${nla}), mean over the seeds each head ran: ${heads.map((h) => `${h} ${seedsOf(h).join(',')}`).join('; ')}.`);
+console.log('Columns marked * are published anchors (ADGym, mean of 3 seeds, same nla); a dash: not run.\n');
 console.log(`| dataset | ${heads.join(' | ')}${anchorCols.map((a) => ` | ${a}*`).join('')} |`);
 console.log(`|---|${heads.map(() => '---:').join('|')}${anchorCols.map(() => '|---:').join('')}|`);
 for (const d of datasets) {

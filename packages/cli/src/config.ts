@@ -19,21 +19,32 @@ const optionsRecord = z.record(z.string(), z.unknown());
 export const rcSchema = z.strictObject({
   /** Extra plugins by name: `resnet`, `imdad-plugin-foo`, `@acme/foo`, `./local-plugin`. */
   plugins: z.array(z.string().min(1)).default([]),
+  /** Tensor backend: `auto` picks the fastest available one. */
   backend: z.enum(['auto', ...BACKEND_NAMES]).default('auto'),
+  /** Seed for training, for reproducible runs. */
   seed: z.number().int().nonnegative().default(0),
+  /** The backbone (encoder) to train with. */
   backbone: z.string().default('mlp'),
+  /** Options for the backbone. */
   backboneOptions: optionsRecord.default({}),
+  /** The head to train with. */
   head: z.string().default('logistic'),
+  /** Options for the head. */
   headOptions: optionsRecord.default({}),
+  /** The trainer to train with. */
   trainer: z.string().default('adam'),
+  /** Options for the trainer. */
   trainerOptions: optionsRecord.default({}),
   /** CSV: the label column. */
   labelColumn: z.string().optional(),
 });
 
+/** The rc file's settings, validated, defaults filled in. */
 export type RcConfig = z.infer<typeof rcSchema>;
 
+/** The validated rc settings and where they came from. */
 export interface LoadedConfig {
+  /** The settings, defaults filled in (all defaults when there is no rc file). */
   readonly config: RcConfig;
   /** The rc file used, if any. */
   readonly filepath?: string;
@@ -43,23 +54,53 @@ export interface LoadedConfig {
 
 const explorer = cosmiconfig('imdad');
 
+/**
+ * Why an rc file did not load, in one line: for JSON and YAML the parser's
+ * reason without cosmiconfig's code frame, for a module the first line of its error.
+ */
+function describeLoadError(error: unknown): string {
+  const [first, ...rest] = (error instanceof Error ? error.message : String(error)).split('\n');
+  const syntax = /^(JSON|YAML) Error in /.exec(first);
+  if (!syntax) return first;
+  const reason = rest.map((line) => line.trim()).find((line) => line !== '' && !/^(>?\s*\d*\s*\||-+\^)/.test(line));
+  return `invalid ${syntax[1]}${reason ? `: ${reason}` : ''}`;
+}
+
+/** A key as it can appear in a one-line message: plain names as they are, anything else quoted. */
+function showKey(key: PropertyKey): string {
+  return typeof key === 'string' && /^[\w$-]+$/.test(key) ? key : JSON.stringify(String(key));
+}
+
+/** What is wrong with the rc file's settings, in one line naming the key. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map(showKey).join(', ');
+    const at = issue.path.length > 0 ? ` in ${issue.path.map(showKey).join('.')}` : '';
+    return `${keys}: unknown key${issue.keys.length > 1 ? 's' : ''}${at} (known keys: ${Object.keys(rcSchema.shape).join(', ')})`;
+  }
+  // zod's messages quote no user text, but keep them on one line whatever they hold.
+  const message = issue.message.replace(/\s+/g, ' ');
+  if (issue.path.length === 0) return `expected an object of settings such as {"seed": 1} (${message})`;
+  return `${issue.path.map(showKey).join('.')}: ${message}`;
+}
+
 /** Reads `--config FILE` or the rc file found from the working directory, and validates it. */
 export async function loadConfig(configFile?: string): Promise<LoadedConfig> {
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
     found = configFile ? await explorer.load(path.resolve(configFile)) : await explorer.search();
   } catch (error) {
-    const where = configFile ?? 'rc file';
-    const reason = (error as Error).message.split('\n')[0];
     const code = (error as { code?: string }).code;
-    throw new ImdadError(code === 'ENOENT' ? 'usage' : 'config', code === 'ENOENT' ? `config file ${where} not found` : `${where}: ${reason}`);
+    if (code === 'ENOENT') throw new ImdadError('usage', `config file ${configFile ?? 'rc file'} not found`);
+    // cosmiconfig names the file it failed on, also while searching.
+    const where = (error as { filepath?: string }).filepath ?? configFile ?? 'rc file';
+    throw new ImdadError('config', `${where}: ${describeLoadError(error)}`, { cause: error });
   }
   const raw = found?.isEmpty ? {} : (found?.config ?? {});
   const parsed = rcSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
-    throw new ImdadError('config', `${found?.filepath ?? 'rc file'}: ${key}: ${issue.message}`);
+    throw new ImdadError('config', `${found?.filepath ?? 'rc file'}: ${describeIssue(issue)}`);
   }
   return {
     config: parsed.data,

@@ -24,3 +24,25 @@ export function trainingProgress(quiet: boolean): (p: TrainingProgress) => void 
     }
   };
 }
+
+/**
+ * Scoring progress on stderr: rows scored and rows/s, redrawn on a terminal,
+ * a plain line every 100,000 rows otherwise (small files stay silent),
+ * nothing under `--quiet`. Call it
+ * after every chunk with the running row count, and with `done` at the end.
+ */
+export function scoringProgress(quiet: boolean): (rows: number, done?: boolean) => void {
+  if (quiet) return () => {};
+  const tty = process.stderr.isTTY === true;
+  const started = performance.now();
+  let reported = 0;
+  return (rows, done = false) => {
+    const rate = Math.round(rows / Math.max((performance.now() - started) / 1000, 1e-3));
+    if (tty) {
+      process.stderr.write(`\rscored ${rows} rows | ${rate} rows/s\x1b[K${done ? '\n' : ''}`);
+    } else if (!done && rows - reported >= 100_000) {
+      reported = rows;
+      process.stderr.write(`scored ${rows} rows | ${rate} rows/s\n`);
+    }
+  };
+}

@@ -9,6 +9,7 @@ import { assertUniqueNames } from './contributions.js';
 import { corePlugins } from './core-plugins.js';
 import { loadPlugin } from './plugins/resolve.js';
 
+/** What `createContainer` loads: the configured plugins and where to find them. */
 export interface ContainerConfig {
   /** Plugin names, as written in the rc file (`mlp`, `@acme/foo`, `./my-plugin`). */
   readonly plugins?: readonly string[];
@@ -19,7 +20,9 @@ export interface ContainerConfig {
   readonly resolveFrom?: readonly string[];
 }
 
+/** A ready container and the plugins loaded into it. */
 export interface ImdadContainer {
+  /** The inversify container with every contribution bound. */
   readonly container: Container;
   /** Core's own contributions first, then the configured plugins in order. */
   readonly plugins: readonly LoadedPlugin[];

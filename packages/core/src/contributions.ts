@@ -3,6 +3,7 @@ import { ImdadError } from './errors.js';
 
 /** Anything contributed to an extension point: it has a name users pick it by. */
 export interface Named {
+  /** The name users pick it by. */
   readonly name: string;
 }
 

@@ -27,9 +27,11 @@ const USER_ERROR_KINDS: ReadonlySet<ImdadErrorKind> = new Set([
 
 /** The one error class of `@imdad/core`: a one-line message that says what was wrong and what to do. */
 export class ImdadError extends Error {
+  /** Always `ImdadError`; lets `ImdadError.is` recognise errors from other copies of the package. */
   override readonly name = 'ImdadError';
 
   constructor(
+    /** What went wrong, by category; the CLI maps it to an exit code. */
     readonly kind: ImdadErrorKind,
     message: string,
     options?: { cause?: unknown },

@@ -17,8 +17,25 @@ export { parseOptions, type Configurable } from './contracts/options.js';
 export { PLUGIN_KINDS, type PluginKind, type PluginManifest, type LoadedPlugin } from './contracts/plugin.js';
 export { Encoder, type EncoderBuildContext } from './contracts/encoder.js';
 export { Head, type HeadModel, type HeadWeights, type Hypersphere } from './contracts/head.js';
-export { Trainer, type TrainRequest, type TrainResult, type TrainingProgress } from './contracts/trainer.js';
-export { Explainer, type ExplainableModel, type Explanation, type RowExplanation } from './contracts/explainer.js';
+export {
+  Trainer,
+  type SnapshotTensor,
+  type TrainCheckpointing,
+  type TrainerSnapshot,
+  type TrainRequest,
+  type TrainResult,
+  type TrainingProgress,
+} from './contracts/trainer.js';
+export {
+  Explainer,
+  type ExplainableModel,
+  type Explanation,
+  type ExplanationReport,
+  type ExplanationRequest,
+  type NearbyRow,
+  type RowExplanation,
+  type SphereReadout,
+} from './contracts/explainer.js';
 export { DataLoader, type LoadOptions } from './contracts/data-loader.js';
 
 export { createContainer, type ContainerConfig, type ImdadContainer } from './container.js';
@@ -44,12 +61,32 @@ export { SslmHead, SvmHead, LogisticHead, MaxMarginHeadModel, maxMarginOptionsSc
 export { DeepSadHead, DeepSvddHead, FixedCenterHeadModel, baselineOptionsSchema, type BaselineHeadOptions } from './heads/baseline-heads.js';
 export { MaxMarginTrainer, trainerOptionsSchema, type MaxMarginTrainerOptions } from './training/max-margin-trainer.js';
 export { BatchPlanner } from './training/batches.js';
+export {
+  checkpointDirFor,
+  hasCheckpoint,
+  readCheckpoint,
+  removeCheckpoint,
+  saveCheckpoint,
+  type CheckpointSpec,
+  type TrainingCheckpoint,
+} from './training/checkpoint.js';
 
-export { Detector, type DetectorSpec, type Scores } from './model/detector.js';
-export { saveModel, loadModel, readManifest } from './model/store.js';
+export {
+  Detector,
+  resolveDetectorSpec,
+  type CheckpointOptions,
+  type DetectorSpec,
+  type DetectorTrainOptions,
+  type ResolvedDetectorSpec,
+  type Scores,
+} from './model/detector.js';
+export { assertModelDirectoryReplaceable, saveModel, loadModel, readManifest } from './model/store.js';
 export type { ModelManifest, ComponentSpec, WeightSpec } from './model/manifest.js';
 export { applyPreprocessing, fitMinMax, type Preprocessing } from './model/preprocessing.js';
 
 export { auroc, auprc, f1AtThreshold, evaluateScores, type Evaluation } from './metrics/metrics.js';
 export { semiSupervisedSplit, takeRows, type ProtocolSplit } from './bench/tabular-protocol.js';
 export { loaderFor, loadDataset } from './data/load-dataset.js';
+export { oneVsRestSplit, type OneVsRestOptions, type OneVsRestSplit } from './bench/mnist-protocol.js';
+export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
+export { assertReplaceableDirectory, writeDirectoryAtomically, type OwnedDirectory } from './io/atomic-directory.js';

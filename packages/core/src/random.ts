@@ -6,6 +6,22 @@ export class SeededRandom {
     this.state = (seed ^ 0x9e3779b9) >>> 0;
   }
 
+  /**
+   * The generator's whole state, a uint32: a generator restored from it with
+   * {@link SeededRandom.fromState} continues the same sequence (checkpoints save it).
+   */
+  getState(): number {
+    return this.state;
+  }
+
+  /** A generator that continues from a state read with {@link SeededRandom.getState}. */
+  static fromState(state: number): SeededRandom {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new RangeError(`not a SeededRandom state: ${state}`);
+    const random = new SeededRandom(0);
+    random.state = state;
+    return random;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
@@ -21,7 +37,13 @@ export class SeededRandom {
   }
 
   /** Shuffles in place (Fisher-Yates) and returns the array. */
-  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+  shuffle<
+    T extends {
+      /** Number of items. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(items: T): T {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = items[i];

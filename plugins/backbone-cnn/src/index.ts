@@ -1,12 +1,17 @@
 /**
- * `@imdad/backbone-cnn` (work in progress).
+ * `@imdad/backbone-cnn`: the LeNet-type convolutional backbone of Deep SVDD / Deep SAD for images.
  *
  * @packageDocumentation
  */
 import type { PluginManifest } from '@imdad/core';
-import { ContainerModule } from 'inversify';
 
-export default new ContainerModule(() => {});
+export { default } from './backbone-cnn-module.js';
+export { CnnEncoder, MIN_IMAGE_SIDE, cnnOptionsSchema, defaultFilters, type CnnOptions } from './cnn-encoder.js';
 
 /** What `imdad plugins` shows for this plugin. */
-export const manifest: PluginManifest = { name: 'backbone-cnn', kind: 'encoder', description: 'not yet implemented', provides: [] };
+export const manifest: PluginManifest = {
+  name: 'backbone-cnn',
+  kind: 'encoder',
+  description: 'LeNet-type CNN backbone for images (28x28x1, 32x32x3, any HxWxC of at least 8x8)',
+  provides: ['cnn'],
+};

@@ -1,4 +1,4 @@
-import { ImdadError, sampleSize, tf, type Encoder, type EncoderBuildContext } from '@imdad/core';
+import { BatchNorm, ImdadError, sampleSize, tf, type Encoder, type EncoderBuildContext } from '@imdad/core';
 import { injectable } from 'inversify';
 import { z } from 'zod';
 
@@ -8,13 +8,17 @@ export const mlpOptionsSchema = z.strictObject({
   hiddenUnits: z.array(z.number().int().positive()).optional(),
   /** Width d of the embedding `phi(x)`. */
   embeddingDim: z.number().int().positive().default(32),
+  /** Activation after each hidden layer (`leaky-relu` has slope 0.1). */
   activation: z.enum(['relu', 'leaky-relu', 'elu', 'tanh', 'selu']).default('leaky-relu'),
+  /** Batch normalisation before each hidden activation (the dense layer's bias is dropped then). */
   batchNorm: z.boolean().default(false),
   /** Biases can stay on: labeled anomalies keep the sphere from collapsing. The Deep SVDD baseline needs them off. */
   bias: z.boolean().default(true),
+  /** Dropout rate after each hidden activation (0: none). */
   dropout: z.number().min(0).lt(1).default(0),
 });
 
+/** Options of the MLP backbone, defaults filled in. */
 export type MlpOptions = z.infer<typeof mlpOptionsSchema>;
 
 /** Two hidden layers: twice the input width clamped to [64, 256], then half of that. */
@@ -47,7 +51,7 @@ export class MlpEncoder implements Encoder<MlpOptions> {
     else model.add(tf.layers.inputLayer({ inputShape: [width] }));
     for (const units of hidden) {
       model.add(dense(units, 'linear'));
-      if (options.batchNorm) model.add(tf.layers.batchNormalization({ center: options.bias, scale: false }));
+      if (options.batchNorm) model.add(new BatchNorm({ center: options.bias, scale: false }));
       model.add(activationLayer(options.activation));
       if (options.dropout > 0) model.add(tf.layers.dropout({ rate: options.dropout, seed: layerSeed++ }));
     }

@@ -1,12 +1,17 @@
 /**
- * `@imdad/backbone-resnet` (work in progress).
+ * `@imdad/backbone-resnet`: a residual-network backbone for images.
  *
  * @packageDocumentation
  */
 import type { PluginManifest } from '@imdad/core';
-import { ContainerModule } from 'inversify';
 
-export default new ContainerModule(() => {});
+export { default } from './backbone-resnet-module.js';
+export { ResnetEncoder, resnetOptionsSchema, type ResnetOptions } from './resnet-encoder.js';
 
 /** What `imdad plugins` shows for this plugin. */
-export const manifest: PluginManifest = { name: 'backbone-resnet', kind: 'encoder', description: 'not yet implemented', provides: [] };
+export const manifest: PluginManifest = {
+  name: 'backbone-resnet',
+  kind: 'encoder',
+  description: 'ResNet backbone for images (basic residual blocks, configurable stages and width)',
+  provides: ['resnet'],
+};

@@ -94,95 +94,137 @@ export class CsvLoader implements DataLoader {
 
   /** Reads the file as a stream and yields datasets of at most `chunkRows` rows; memory stays bounded. */
   async *stream(path: string, chunkRows: number, options?: LoadOptions): AsyncGenerator<Dataset> {
-    checkChunkRows(chunkRows);
-    let layout: Layout | undefined;
-    let headerLine = 1;
-    let d = 0;
-    let rows = 0; // data rows read so far
-    let capacity = 0;
-    let x = new Float32Array(0);
-    let y: Uint8Array | undefined;
-    let filled = 0;
-    const ready: Dataset[] = [];
-
-    const startChunk = (): void => {
-      capacity = Math.min(chunkRows, Math.max(capacity, 1024));
-      x = new Float32Array(capacity * d);
-      y = layout!.labelIndex >= 0 ? new Uint8Array(capacity) : undefined;
-      filled = 0;
-    };
-    const grow = (): void => {
-      capacity = Math.min(chunkRows, capacity * 2);
-      const bigger = new Float32Array(capacity * d);
-      bigger.set(x);
-      x = bigger;
-      if (y) {
-        const biggerY = new Uint8Array(capacity);
-        biggerY.set(y);
-        y = biggerY;
-      }
-    };
-    const finishChunk = (): Dataset => {
-      const whole = filled === capacity;
-      return {
-        x: whole ? x : x.slice(0, filled * d),
-        n: filled,
-        sampleShape: [d],
-        ...(y ? { y: whole ? y : y.slice(0, filled) } : {}),
-        featureNames: layout!.featureNames,
-        source: path,
-      };
-    };
-
-    const parser = new CsvRecordParser(path, (cells, line) => {
-      if (!layout) {
-        layout = makeLayout(cells, line, path, options);
-        headerLine = line;
-        d = layout.featureIndex.length;
-        startChunk();
-        return;
-      }
-      rows++;
-      const where = `${path}: row ${rows} (line ${line})`;
-      if (cells.length !== layout.width) {
-        fail(`${where} has ${cells.length} cells, but the header has ${layout.width} columns`);
-      }
-      if (filled === capacity) grow();
-      const { featureIndex, labelIndex, names } = layout;
-      const base = filled * d;
-      for (let j = 0; j < d; j++) {
-        const c = featureIndex[j];
-        x[base + j] = parseCell(cells[c], where, c, names[c]);
-      }
-      if (y) {
-        const label = parseCell(cells[labelIndex], where, labelIndex, names[labelIndex]);
-        if (label !== 0 && label !== 1) {
-          fail(`${where}, column ${labelIndex + 1} ${show(names[labelIndex])}: label ${show(cells[labelIndex])} must be 0 or 1`);
-        }
-        y[filled] = label;
-      }
-      filled++;
-      if (filled === chunkRows) {
-        ready.push(finishChunk());
-        startChunk();
-      }
-    });
-
+    const table = new CsvTableReader(path, chunkRows, options);
     try {
       const input = createReadStream(path, { encoding: 'utf8', highWaterMark: READ_BUFFER_BYTES });
       for await (const text of input) {
-        parser.write(text as string);
-        while (ready.length > 0) yield ready.shift()!;
+        table.write(text as string);
+        yield* table.take();
       }
     } catch (err) {
       if (ImdadError.is(err)) throw err;
       throw new ImdadError('input', `cannot read ${path}: ${describeIoError(err)}`, { cause: err });
     }
-    parser.end();
-    if (!layout) fail(`${path}: the file is empty; expected a header row and rows of numbers`);
-    if (rows === 0) fail(`${path}: no data rows after the header (line ${headerLine})`);
-    while (ready.length > 0) yield ready.shift()!;
-    if (filled > 0) yield finishChunk();
+    table.end();
+    yield* table.take();
+  }
+}
+
+/**
+ * CSV text, fed in pieces of any size, turned into datasets of at most
+ * `chunkRows` rows: the header names the columns, every other record is a row
+ * of finite numbers, the label column holds 0 or 1. Bad input fails with an
+ * `ImdadError` of kind `input` naming the file, row, line and column.
+ */
+export class CsvTableReader {
+  private readonly parser: CsvRecordParser;
+  private layout: Layout | undefined;
+  private headerLine = 1;
+  private d = 0;
+  /** Data rows read so far. */
+  private rows = 0;
+  private capacity = 0;
+  private x = new Float32Array(0);
+  private y: Uint8Array | undefined;
+  private filled = 0;
+  private readonly ready: Dataset[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly chunkRows: number,
+    private readonly options?: LoadOptions,
+  ) {
+    checkChunkRows(chunkRows);
+    this.parser = new CsvRecordParser(path, (cells, line) => this.record(cells, line));
+  }
+
+  /** Feeds the next piece of CSV text; completed chunks wait in `take()`. */
+  write(text: string): void {
+    this.parser.write(text);
+  }
+
+  /** Ends the input; fails when it held no header or no data rows. */
+  end(): void {
+    this.parser.end();
+    if (!this.layout) fail(`${this.path}: the file is empty; expected a header row and rows of numbers`);
+    if (this.rows === 0) fail(`${this.path}: no data rows after the header (line ${this.headerLine})`);
+    if (this.filled > 0) {
+      this.ready.push(this.finishChunk());
+      this.filled = 0;
+    }
+  }
+
+  /** The datasets completed so far, handed over once. */
+  take(): Dataset[] {
+    return this.ready.splice(0);
+  }
+
+  private record(cells: string[], line: number): void {
+    const layout = this.layout;
+    if (!layout) {
+      this.layout = makeLayout(cells, line, this.path, this.options);
+      this.headerLine = line;
+      this.d = this.layout.featureIndex.length;
+      this.startChunk();
+      return;
+    }
+    this.rows++;
+    const where = `${this.path}: row ${this.rows} (line ${line})`;
+    if (cells.length !== layout.width) {
+      fail(`${where} has ${cells.length} cells, but the header has ${layout.width} columns`);
+    }
+    if (this.filled === this.capacity) this.grow();
+    const { featureIndex, labelIndex, names } = layout;
+    const d = this.d;
+    const base = this.filled * d;
+    for (let j = 0; j < d; j++) {
+      const c = featureIndex[j];
+      this.x[base + j] = parseCell(cells[c], where, c, names[c]);
+    }
+    if (this.y) {
+      const label = parseCell(cells[labelIndex], where, labelIndex, names[labelIndex]);
+      if (label !== 0 && label !== 1) {
+        fail(`${where}, column ${labelIndex + 1} ${show(names[labelIndex])}: label ${show(cells[labelIndex])} must be 0 or 1`);
+      }
+      this.y[this.filled] = label;
+    }
+    this.filled++;
+    if (this.filled === this.chunkRows) {
+      this.ready.push(this.finishChunk());
+      this.startChunk();
+    }
+  }
+
+  private startChunk(): void {
+    this.capacity = Math.min(this.chunkRows, Math.max(this.capacity, 1024));
+    this.x = new Float32Array(this.capacity * this.d);
+    this.y = this.layout!.labelIndex >= 0 ? new Uint8Array(this.capacity) : undefined;
+    this.filled = 0;
+  }
+
+  private grow(): void {
+    this.capacity = Math.min(this.chunkRows, this.capacity * 2);
+    const bigger = new Float32Array(this.capacity * this.d);
+    bigger.set(this.x);
+    this.x = bigger;
+    if (this.y) {
+      const biggerY = new Uint8Array(this.capacity);
+      biggerY.set(this.y);
+      this.y = biggerY;
+    }
+  }
+
+  private finishChunk(): Dataset {
+    const { filled, capacity, d, x, y } = this;
+    const whole = filled === capacity;
+    return {
+      x: whole ? x : x.slice(0, filled * d),
+      n: filled,
+      sampleShape: [d],
+      ...(y ? { y: whole ? y : y.slice(0, filled) } : {}),
+      featureNames: this.layout!.featureNames,
+      source: this.path,
+    };
   }
 }
 

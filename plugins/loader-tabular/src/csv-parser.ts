@@ -42,6 +42,7 @@ export class CsvRecordParser {
     private readonly onRecord: CsvRecordHandler,
   ) {}
 
+  /** Feeds the next piece of text; `onRecord` is called for every record it completes. */
   write(text: string): void {
     const n = text.length;
     if (n === 0) return;

@@ -2,6 +2,7 @@ import type { PluginManifest } from '@imdad/core';
 
 export { default } from './loader-tabular-module.js';
 
+/** What `imdad plugins` shows for this plugin. */
 export const manifest: PluginManifest = {
   name: 'loader-tabular',
   kind: 'loader',
@@ -9,8 +10,8 @@ export const manifest: PluginManifest = {
   provides: ['csv', 'npy', 'npz'],
 };
 
-export { CsvLoader, DEFAULT_LABEL_COLUMN } from './csv-loader.js';
+export { CsvLoader, CsvTableReader, DEFAULT_LABEL_COLUMN } from './csv-loader.js';
 export { CsvRecordParser, type CsvRecordHandler } from './csv-parser.js';
-export { NpyLoader, NpzLoader } from './npy-loader.js';
+export { NpyLoader, NpzLoader, npyDataset, npzDataset } from './npy-loader.js';
 export { parseNpy, halfToFloat, type NpyArray } from './npy.js';
 export { readNpz, readZipDirectory, extractZipEntry, crc32, type ZipEntry } from './npz.js';

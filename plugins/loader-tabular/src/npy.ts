@@ -4,6 +4,7 @@ import { ImdadError } from '@imdad/core';
 export interface NpyArray {
   /** The values in C (row-major) order, whatever order the file stored them in. */
   readonly data: Float32Array;
+  /** The array's dimensions, as the header gives them. */
   readonly shape: number[];
   /** The dtype as the file spelled it (`<f8`, `|u1`, `>i4` ...). */
   readonly dtype: string;
@@ -12,9 +13,10 @@ export interface NpyArray {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-type ValueKind = 'f' | 'i' | 'u' | 'b';
+export type ValueKind = 'f' | 'i' | 'u' | 'b';
 
-interface Dtype {
+/** How one value of a dtype is stored. */
+export interface Dtype {
   readonly kind: ValueKind;
   readonly itemSize: number;
   readonly littleEndian: boolean;
@@ -24,14 +26,41 @@ function fail(source: string, message: string): never {
   throw new ImdadError('input', `${source}: ${message}`);
 }
 
+/** Bytes a `.npy` file needs before its header can be read: magic, version and header length. */
+export const NPY_PREAMBLE_BYTES = 12;
+
+/** What a `.npy` header says: how to read the values that follow it. */
+export interface NpyHeader {
+  /** The dtype as the file spelled it. */
+  readonly descr: string;
+  readonly shape: number[];
+  readonly fortranOrder: boolean;
+  /** Offset of the first value. */
+  readonly dataStart: number;
+  /** Number of values the shape announces. */
+  readonly count: number;
+  /** Bytes per value. */
+  readonly itemSize: number;
+  readonly dtype: Dtype;
+}
+
 /**
- * Reads the NumPy `.npy` format (versions 1, 2 and 3) holding any numeric
- * dtype, in either byte order and either memory order, into float32 values in
- * row-major order. Anything else (pickled objects, strings, complex, structured
- * records, truncated or corrupt bytes) fails with an `ImdadError` of kind
- * `input` whose message starts with `source`.
+ * Where the values of a `.npy` file start, read from its first
+ * {@link NPY_PREAMBLE_BYTES} bytes; for bytes that are not a `.npy` preamble,
+ * their length (so that {@link parseNpyHeader} on them says what is wrong).
  */
-export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
+export function npyDataStart(preamble: Uint8Array): number {
+  const view = new DataView(preamble.buffer, preamble.byteOffset, preamble.byteLength);
+  if (preamble.length >= 10 && preamble[6] === 1) return 10 + view.getUint16(8, true);
+  if (preamble.length >= 12 && (preamble[6] === 2 || preamble[6] === 3)) return 12 + view.getUint32(8, true);
+  return preamble.length;
+}
+
+/**
+ * Reads the header of a `.npy` file from its first bytes: all of them, or at
+ * least the preamble plus the header length the preamble announces.
+ */
+export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     fail(source, 'not a .npy file (it does not start with the \\x93NUMPY magic)');
   }
@@ -60,7 +89,6 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   const header = parseHeader(headerText, source);
   const dtype = parseDescr(header.descr, source);
   const shape = header.shape;
-  const descr = header.descr as string;
 
   // Count the elements without trusting the header: a hostile shape must not drive an allocation.
   let count = 1;
@@ -68,24 +96,36 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
     count *= dim;
     if (!Number.isSafeInteger(count)) fail(source, `shape (${shape.join(', ')}) is too large`);
   }
-  const expected = count * dtype.itemSize;
-  const available = bytes.length - dataStart;
-  if (!Number.isSafeInteger(expected) || available < expected) {
-    fail(
-      source,
-      `truncated .npy data: shape (${shape.join(', ')}) of ${descr} needs ${expected} bytes, only ${available} are there`,
-    );
-  }
-  if (available > expected) {
-    fail(
-      source,
-      `corrupt .npy data: shape (${shape.join(', ')}) of ${descr} needs ${expected} bytes, but ${available} follow the header`,
-    );
-  }
+  if (!Number.isSafeInteger(count * dtype.itemSize)) fail(source, `shape (${shape.join(', ')}) is too large`);
+  return { descr: header.descr as string, shape, fortranOrder: header.fortranOrder, dataStart, count, itemSize: dtype.itemSize, dtype };
+}
 
-  const flat = decode(view, dataStart, count, dtype);
-  const data = header.fortranOrder && shape.length > 1 ? fortranToC(flat, shape) : flat;
-  return { data, shape, dtype: descr };
+/** Fails unless exactly the bytes the header announces follow it. */
+export function checkNpyDataLength(header: NpyHeader, available: number, source: string): void {
+  const expected = header.count * header.itemSize;
+  const what = `shape (${header.shape.join(', ')}) of ${header.descr}`;
+  if (available < expected) fail(source, `truncated .npy data: ${what} needs ${expected} bytes, only ${available} are there`);
+  if (available > expected) fail(source, `corrupt .npy data: ${what} needs ${expected} bytes, but ${available} follow the header`);
+}
+
+/** `count` values as float32, decoded from `bytes` (in file order, starting at `offset`). */
+export function decodeNpyValues(header: NpyHeader, bytes: Uint8Array, offset: number, count: number): Float32Array {
+  return decode(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset, count, header.dtype);
+}
+
+/**
+ * Reads the NumPy `.npy` format (versions 1, 2 and 3) holding any numeric
+ * dtype, in either byte order and either memory order, into float32 values in
+ * row-major order. Anything else (pickled objects, strings, complex, structured
+ * records, truncated or corrupt bytes) fails with an `ImdadError` of kind
+ * `input` whose message starts with `source`.
+ */
+export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
+  const header = parseNpyHeader(bytes, source);
+  checkNpyDataLength(header, bytes.length - header.dataStart, source);
+  const flat = decodeNpyValues(header, bytes, header.dataStart, header.count);
+  const data = header.fortranOrder && header.shape.length > 1 ? fortranToC(flat, header.shape) : flat;
+  return { data, shape: header.shape, dtype: header.descr };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,13 +5,19 @@ import { parseNpy, type NpyArray } from './npy.js';
 
 /** One member of a ZIP archive, as its central directory describes it. */
 export interface ZipEntry {
+  /** The member's file name in the archive. */
   readonly name: string;
   /** 0 = stored, 8 = deflated. */
   readonly method: number;
+  /** General-purpose bit flags; imdad reads encryption (0x1, 0x40) and UTF-8 names (0x800) from them. */
   readonly flags: number;
+  /** CRC-32 of the uncompressed contents. */
   readonly crc32: number;
+  /** Size in bytes as stored in the archive. */
   readonly compressedSize: number;
+  /** Size in bytes once decompressed. */
   readonly uncompressedSize: number;
+  /** Offset of the member's local file header from the start of the archive. */
   readonly localHeaderOffset: number;
 }
 

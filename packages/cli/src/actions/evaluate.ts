@@ -9,7 +9,7 @@ export async function evaluate(args: EvaluateArgs): Promise<void> {
   try {
     const dataset = await loadDataset(imdad.container, args.data, { labelColumn: args.labelColumn });
     if (!dataset.y) throw new ImdadError('input', `${args.data} has no labels; evaluate needs a label column (or y in .npz)`);
-    const { score } = detector.score(dataset.x, dataset.n);
+    const { score } = detector.scoreDataset(dataset);
     const result = evaluateScores(score, dataset.y);
     output.result(result, () => `AUROC ${fmt(result.auroc)}  AUPRC ${fmt(result.auprc)}  F1 ${fmt(result.f1)}  (${result.n} rows, ${result.anomalies} anomalies)`);
   } finally {

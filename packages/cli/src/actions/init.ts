@@ -21,7 +21,7 @@ export default {
   head: 'logistic',
   headOptions: {},
   // Trainer options: epochs, batchSize, learningRate, weightDecay, anomalyFraction,
-  // pretrainEpochs, validationSplit, patience.
+  // pretrainEpochs, validationSplit, patience, unlabeledTrim.
   trainer: 'adam',
   trainerOptions: { epochs: 50, batchSize: 128 },
 };

@@ -1,58 +1,105 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { ImdadError, loadModel, loaderFor, type Dataset } from '@imdad/core';
+import { ImdadError, loadModel, loaderFor, type DataLoader, type Dataset } from '@imdad/core';
 import type { ScoreArgs } from '../commands/score.js';
 import { createContext } from '../context.js';
+import { scoringProgress } from '../progress.js';
 
-async function* chunks(loader: Awaited<ReturnType<typeof loaderFor>>, file: string, chunkRows: number, labelColumn?: string): AsyncIterable<Dataset> {
+async function* chunks(loader: DataLoader, file: string, chunkRows: number, labelColumn?: string): AsyncIterable<Dataset> {
   if (loader.stream) yield* loader.stream(file, chunkRows, { labelColumn });
   else yield await loader.load(file, { labelColumn });
+}
+
+/** Where scores go: stdout, or a file written to a staging name and renamed into place when complete. */
+interface Sink {
+  write(text: string): Promise<void>;
+  /** Everything is written: make it visible. */
+  commit(): Promise<void>;
+  /** Something failed: leave nothing behind. */
+  abort(): Promise<void>;
+}
+
+const stdoutSink: Sink = {
+  async write(text) {
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  },
+  async commit() {},
+  async abort() {},
+};
+
+/** A file sink that creates its staging file on the first write: a run that fails early writes nothing. */
+function fileSink(target: string): Sink {
+  const staging = `${target}.tmp-${process.pid}`;
+  let handle: FileHandle | undefined;
+  return {
+    async write(text) {
+      handle ??= await open(staging, 'w');
+      await handle.write(text);
+    },
+    async commit() {
+      handle ??= await open(staging, 'w');
+      await handle.close();
+      handle = undefined;
+      await rename(staging, target);
+    },
+    async abort() {
+      await handle?.close().catch(() => {});
+      handle = undefined;
+      await rm(staging, { force: true });
+    },
+  };
+}
+
+/** JSON of a score: finite numbers as JSON.stringify writes them, anything else as null. */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** The lines of one chunk, built as one string: no per-row objects, one write per chunk. */
+function formatChunk(first: number, score: Float32Array, distanceSquared: Float32Array, csv: boolean): string {
+  let text = '';
+  for (let i = 0; i < score.length; i++) {
+    const s = score[i];
+    text += csv
+      ? `${first + i},${s},${distanceSquared[i]},${s > 0}\n`
+      : `{"index":${first + i},"score":${jsonNumber(s)},"distanceSquared":${jsonNumber(distanceSquared[i])},"anomaly":${s > 0}}\n`;
+  }
+  return text;
 }
 
 export async function score(args: ScoreArgs): Promise<void> {
   if (!Number.isInteger(args.chunkRows) || args.chunkRows < 1) throw new ImdadError('usage', '--chunk-rows must be a positive integer');
   const { output, imdad } = await createContext(args);
   const detector = await loadModel(imdad.container, args.model);
-  const loader = await loaderFor(imdad.container, args.data);
-  const target = args.out ? path.resolve(args.out) : undefined;
-  const staging = target ? `${target}.tmp-${process.pid}` : undefined;
-  const sink = staging ? createWriteStream(staging) : process.stdout;
-  const write = async (text: string): Promise<void> => {
-    if (!sink.write(text)) await once(sink, 'drain');
-  };
-  const csv = !output.json || target !== undefined;
-  let index = 0;
+  const sink = args.out ? fileSink(path.resolve(args.out)) : stdoutSink;
+  const csv = !output.json || args.out !== undefined;
+  let rows = 0;
   let flagged = 0;
+  const progress = scoringProgress(args.quiet === true);
   try {
-    if (csv) await write('index,score,distanceSquared,anomaly\n');
+    const loader = await loaderFor(imdad.container, args.data);
+    // The header goes out with the first scored chunk: data that fails at once prints nothing.
+    let header = csv ? 'index,score,distanceSquared,anomaly\n' : '';
     for await (const chunk of chunks(loader, args.data, args.chunkRows, args.labelColumn)) {
-      const { score: scores, distanceSquared } = detector.score(chunk.x, chunk.n);
-      let text = '';
-      for (let i = 0; i < chunk.n; i++, index++) {
-        const anomaly = scores[i] > 0;
-        if (anomaly) flagged++;
-        text += csv
-          ? `${index},${scores[i]},${distanceSquared[i]},${anomaly}\n`
-          : `${JSON.stringify({ index, score: scores[i], distanceSquared: distanceSquared[i], anomaly })}\n`;
-      }
-      await write(text);
+      const scores = detector.scoreDataset({ ...chunk, source: args.data });
+      for (const s of scores.score) if (s > 0) flagged++;
+      await sink.write(header + formatChunk(rows, scores.score, scores.distanceSquared, csv));
+      header = '';
+      rows += chunk.n;
+      progress(rows);
     }
-    if (staging && target) {
-      (sink as ReturnType<typeof createWriteStream>).end();
-      await once(sink, 'finish');
-      await rename(staging, target);
-      output.log(`scored ${index} rows, ${flagged} outside the sphere; wrote ${args.out}`);
-      if (output.json) output.result({ out: args.out, rows: index, anomalies: flagged }, () => '');
-    }
+    progress(rows, true);
+    if (header) await sink.write(header);
+    await sink.commit();
   } catch (error) {
-    if (staging) {
-      (sink as ReturnType<typeof createWriteStream>).destroy();
-      await rm(staging, { force: true });
-    }
+    await sink.abort();
     throw error;
   } finally {
     detector.dispose();
+  }
+  if (args.out) {
+    output.log(`scored ${rows} rows, ${flagged} outside the sphere; wrote ${args.out}`);
+    if (output.json) output.result({ out: args.out, rows, anomalies: flagged }, () => '');
   }
 }

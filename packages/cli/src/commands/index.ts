@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../output.js';
 import { benchCommand } from './bench.js';
 import { doctorCommand } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
+import { explainCommand } from './explain.js';
 import { initCommand } from './init.js';
 import { inspectCommand } from './inspect.js';
 import { pluginsCommand } from './plugins.js';
@@ -14,6 +15,7 @@ export const commands = [
   trainCommand,
   scoreCommand,
   evaluateCommand,
+  explainCommand,
   inspectCommand,
   benchCommand,
   doctorCommand,

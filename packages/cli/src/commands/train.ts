@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_MODEL_DIR, DEMO_TRAIN } from '../demo-data.js';
+import { DEFAULT_MODEL_DIR } from '../demo-data.js';
 import type { GlobalArgs } from '../output.js';
 
 export interface TrainArgs extends GlobalArgs {
-  data: string;
-  out: string;
+  data?: string;
+  out?: string;
   backbone?: string;
   head?: string;
   epochs?: number;
@@ -12,15 +12,21 @@ export interface TrainArgs extends GlobalArgs {
   learningRate?: number;
   labelColumn?: string;
   printConfig?: boolean;
+  resume?: string;
+  checkpointEvery: number;
 }
+
+/** Epochs between checkpoints unless `--checkpoint-every` says otherwise. */
+export const DEFAULT_CHECKPOINT_EVERY = 5;
 
 export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   command: 'train',
   describe: 'train a detector and save its model directory atomically',
   builder: (argv) =>
     argv
-      .option('data', { type: 'string', default: DEMO_TRAIN, defaultDescription: 'the bundled cardio demo', describe: 'training data (.csv, .npy, .npz, ...); label 1 = labeled anomaly' })
-      .option('out', { type: 'string', default: DEFAULT_MODEL_DIR, describe: 'model directory to write' })
+      // No yargs defaults for --data and --out: with --resume they come from the checkpoint.
+      .option('data', { type: 'string', defaultDescription: 'the bundled cardio demo', describe: 'training data (.csv, .npy, .npz, ...); label 1 = labeled anomaly' })
+      .option('out', { type: 'string', defaultDescription: DEFAULT_MODEL_DIR, describe: 'model directory to write' })
       .option('backbone', { type: 'string', describe: 'encoder: mlp, cnn, resnet, or a plugin\'s' })
       .option('head', { type: 'string', describe: 'sslm, svm, logistic, deep-sad, deep-svdd' })
       .option('epochs', { type: 'number', describe: 'training epochs' })
@@ -28,6 +34,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('learning-rate', { type: 'number', describe: 'Adam learning rate' })
       .option('label-column', { type: 'string', describe: 'CSV label column (default: label)' })
       .option('print-config', { type: 'boolean', describe: 'print the merged configuration and exit' })
+      .option('checkpoint-every', { type: 'number', default: DEFAULT_CHECKPOINT_EVERY, describe: 'save a checkpoint to <out>.checkpoint/ every N epochs (0: never)' })
+      .option('resume', { type: 'string', describe: 'continue the interrupted run whose --out was DIR from its last checkpoint' })
       .strict() as never,
   handler: async (args) => (await import('../actions/train.js')).train(args),
 };

@@ -4,7 +4,9 @@ import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 
 /** Tensor backends, fastest first: the order `auto` tries them in. */
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** One of the tensor backends imdad can run on. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
+/** A backend to use, or `auto` for the fastest available one. */
 export type BackendPreference = BackendName | 'auto';
 
 /** The environment variable that overrides the configured backend. */
@@ -21,8 +23,11 @@ const BACKENDS: Record<BackendName, { packageName?: string; tfjsName: string }> 
   cpu: { tfjsName: 'cpu' },
 };
 
+/** Whether a backend can be used here, as probing found. */
 export interface BackendStatus {
+  /** The backend probed. */
   readonly name: BackendName;
+  /** True when the backend can be used here (its package, if any, is installed and loads). */
   readonly available: boolean;
   /** Why it is not available (package absent, native library failed to load, ...). */
   readonly reason?: string;
@@ -31,6 +36,7 @@ export interface BackendStatus {
 let active: BackendName | undefined;
 const probed = new Map<BackendName, Promise<BackendStatus>>();
 
+/** True when `value` names a backend or is `auto`. */
 export function isBackendPreference(value: string): value is BackendPreference {
   return value === 'auto' || (BACKEND_NAMES as readonly string[]).includes(value);
 }

@@ -8,6 +8,7 @@ export interface ProtocolSplit {
   readonly train: Dataset;
   /** Test rows with their true labels. */
   readonly test: Dataset;
+  /** Number of labeled anomalies in the training rows. */
   readonly labeledAnomalies: number;
 }
 

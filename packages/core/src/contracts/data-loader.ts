@@ -11,12 +11,15 @@ export interface LoadOptions {
   readonly labelsPath?: string;
   /** Images: target size `[height, width]` and channels. */
   readonly imageSize?: readonly [number, number];
+  /** Images: 1 for grayscale, 3 for RGB. */
   readonly channels?: 1 | 3;
 }
 
+/** A loader plugin: reads one data format into a {@link Dataset}. */
 export interface DataLoader {
   /** The name users pick it by (`csv`, `npz`, `idx`, `png`). */
   readonly name: string;
+  /** One sentence for listings and docs. */
   readonly description: string;
   /** True when this loader reads `path` (decided from its name, or for folders, its kind). */
   canLoad(path: string, isDirectory: boolean): boolean;

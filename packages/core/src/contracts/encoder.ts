@@ -17,5 +17,6 @@ export interface EncoderBuildContext {
  * through `build`, so the same options must always give the same architecture.
  */
 export interface Encoder<Options extends object = Record<string, unknown>> extends Configurable<Options> {
+  /** Builds a fresh, untrained network for samples of `inputShape`, with weights seeded by `context.seed`. */
   build(inputShape: readonly number[], options: Options, context: EncoderBuildContext): tf.LayersModel;
 }

@@ -6,6 +6,7 @@ export const Head = Symbol.for('imdad/Head');
 
 /** The hypersphere a head describes, read from its weights (`c = -w/2`, `R^2 = ||w||^2/4 - b`). */
 export interface Hypersphere {
+  /** The sphere's center `c` in embedding space. */
   readonly center: Float32Array;
   /** May be `<= 0`: an empty sphere, reported as a diagnostic and never hidden. */
   readonly radiusSquared: number;
@@ -13,7 +14,9 @@ export interface Hypersphere {
 
 /** The final layer's parameters: the linear unit `(w, b)` over the embedding. */
 export interface HeadWeights {
+  /** Linear weights over the embedding, one per dimension. */
   readonly w: Float32Array;
+  /** The bias term. */
   readonly b: number;
 }
 
@@ -24,6 +27,7 @@ export interface HeadWeights {
 export interface HeadModel {
   /** The head's name (`sslm`, `deep-sad`, ...). */
   readonly name: string;
+  /** Width of the embeddings this head scores. */
   readonly embeddingDim: number;
   /** Variables the optimiser updates (may be empty: a fixed-center baseline). */
   readonly trainableVariables: readonly tf.Variable[];
@@ -40,12 +44,16 @@ export interface HeadModel {
   finish(phiUnlabeled: tf.Tensor2D): void;
   /** The current center and squared radius, read from `(w, b)`. */
   sphere(): Hypersphere;
+  /** Reads the current `(w, b)`. */
   getWeights(): HeadWeights;
+  /** Overwrites `(w, b)`, e.g. when loading a saved model. */
   setWeights(weights: HeadWeights): void;
+  /** Frees the head's tensors. */
   dispose(): void;
 }
 
 /** A head plugin: builds a head model for an embedding width. */
 export interface Head<Options extends object = Record<string, unknown>> extends Configurable<Options> {
+  /** Builds a head model for embeddings of the given width. */
   create(embeddingDim: number, options: Options): HeadModel;
 }

@@ -23,8 +23,9 @@ export function parseOptions<Options extends object>(
   const result = owner.optionsSchema.safeParse(options ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const key = issue.path.length > 0 ? issue.path.join('.') : '(options)';
-  const given = valueAt(options, issue.path);
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(', ')] : issue.path;
+  const key = path.length > 0 ? path.join('.') : '(options)';
+  const given = issue.code === 'unrecognized_keys' ? undefined : valueAt(options, issue.path);
   const shown = given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
   throw new ImdadError('config', `${where}: ${key}: ${issue.message}${shown}`);
 }

@@ -2,6 +2,7 @@ import type { ContainerModule } from 'inversify';
 
 /** The extension points a plugin can contribute to. */
 export const PLUGIN_KINDS = ['encoder', 'head', 'loader', 'explainer', 'trainer'] as const;
+/** What a plugin contributes: which extension point it binds to. */
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
 /**
@@ -21,7 +22,9 @@ export interface PluginManifest {
 
 /** A plugin after loading: its manifest, its module and where it came from. */
 export interface LoadedPlugin {
+  /** The manifest the plugin exports. */
   readonly manifest: PluginManifest;
+  /** The plugin's default export, which binds its contributions. */
   readonly module: ContainerModule;
   /** The package name or path it was loaded from. */
   readonly packageName: string;

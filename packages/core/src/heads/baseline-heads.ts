@@ -10,9 +10,11 @@ export const baselineOptionsSchema = z.strictObject({
   eta: z.number().positive().default(1),
   /** Fraction of unlabeled training rows left outside the sphere when the radius is set after training. */
   nu: z.number().gt(0).lt(1).default(0.05),
+  /** Quantile of unlabeled distances to the center that the warm start puts on the sphere. */
   warmStartQuantile: z.number().gt(0).lt(1).default(0.9),
 });
 
+/** Options of the Deep SVDD / Deep SAD heads, defaults filled in. */
 export type BaselineHeadOptions = z.infer<typeof baselineOptionsSchema>;
 
 /** Ruff et al. keep center coordinates away from 0, where a network can trivially map everything. */
@@ -61,10 +63,13 @@ export class FixedCenterHeadModel extends HypersphereHeadModel {
 }
 
 abstract class BaselineHead implements Head<BaselineHeadOptions> {
+  /** The name users pick this head by. */
   abstract readonly name: 'deep-svdd' | 'deep-sad';
+  /** One sentence for listings and docs. */
   abstract readonly description: string;
   readonly optionsSchema = baselineOptionsSchema;
 
+  /** Builds a fixed-center head model for embeddings of the given width. */
   create(embeddingDim: number, options: BaselineHeadOptions): FixedCenterHeadModel {
     return new FixedCenterHeadModel(this.name, embeddingDim, options);
   }

@@ -26,12 +26,17 @@ export function quantile(values: Float32Array, q: number): number {
  * Subclasses supply the objective.
  */
 export abstract class HypersphereHeadModel implements HeadModel {
+  /** The linear weights `w`; the center is `-w/2`. */
   readonly w: tf.Variable<tf.Rank.R1>;
+  /** The bias `b`; the squared radius is `||w||^2/4 - b`. */
   readonly b: tf.Variable<tf.Rank.R0>;
 
   constructor(
+    /** The head's name (`sslm`, `deep-sad`, ...). */
     readonly name: string,
+    /** Width of the embeddings this head scores. */
     readonly embeddingDim: number,
+    /** Options shared by every head (the warm-start quantile). */
     protected readonly options: HypersphereHeadOptions,
     /** Baselines with a fixed center do not train `(w, b)` by gradient. */
     trainable = true,
@@ -93,10 +98,12 @@ export abstract class HypersphereHeadModel implements HeadModel {
     return { center, radiusSquared: norm2 / 4 - b };
   }
 
+  /** Reads the current `(w, b)`. */
   getWeights(): HeadWeights {
     return { w: this.w.dataSync() as Float32Array, b: this.b.dataSync()[0] };
   }
 
+  /** Overwrites `(w, b)`, e.g. when loading a saved model. */
   setWeights(weights: HeadWeights): void {
     if (weights.w.length !== this.embeddingDim) {
       throw new ImdadError('model', `head weights have ${weights.w.length} values, the embedding has ${this.embeddingDim}`);
@@ -107,6 +114,7 @@ export abstract class HypersphereHeadModel implements HeadModel {
     });
   }
 
+  /** Frees `w` and `b`. */
   dispose(): void {
     this.w.dispose();
     this.b.dispose();

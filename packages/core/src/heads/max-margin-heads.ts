@@ -14,9 +14,11 @@ export const maxMarginOptionsSchema = z.strictObject({
   regularization: z.number().nonnegative().default(1),
   /** `hard`: max(0, u); `smooth`: the Huberised hinge (quadratic for 0 < u < 1), whose gradient is continuous. */
   hinge: z.enum(['hard', 'smooth']).default('hard'),
+  /** Quantile of unlabeled distances to the mean embedding that the warm start puts on the sphere. */
   warmStartQuantile: z.number().gt(0).lt(1).default(0.9),
 });
 
+/** Options of the max-margin heads, defaults filled in. */
 export type MaxMarginHeadOptions = z.infer<typeof maxMarginOptionsSchema>;
 
 /** The per-row penalty of a margin violation `u` (u > 0: inside the margin or on the wrong side). */
@@ -65,10 +67,13 @@ export class MaxMarginHeadModel extends HypersphereHeadModel {
 }
 
 abstract class MaxMarginHead implements Head<MaxMarginHeadOptions> {
+  /** The name users pick this head by. */
   abstract readonly name: MaxMarginObjective;
+  /** One sentence for listings and docs. */
   abstract readonly description: string;
   readonly optionsSchema = maxMarginOptionsSchema;
 
+  /** Builds a max-margin head model for embeddings of the given width. */
   create(embeddingDim: number, options: MaxMarginHeadOptions): MaxMarginHeadModel {
     return new MaxMarginHeadModel(this.name, embeddingDim, options);
   }

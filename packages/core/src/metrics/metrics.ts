@@ -57,11 +57,17 @@ export function f1AtThreshold(scores: ArrayLike<number>, labels: ArrayLike<numbe
   return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
 }
 
+/** Detection quality of scores against labels, as `evaluateScores` computes it. */
 export interface Evaluation {
+  /** Area under the ROC curve. */
   readonly auroc: number;
+  /** Area under the precision-recall curve. */
   readonly auprc: number;
+  /** F1 of the model's own decisions (`score > 0`: outside the sphere). */
   readonly f1: number;
+  /** Number of rows scored. */
   readonly n: number;
+  /** How many of them are labeled anomalies. */
   readonly anomalies: number;
 }
 

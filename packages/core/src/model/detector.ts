@@ -9,21 +9,36 @@ import { Trainer, type TrainingProgress } from '../contracts/trainer.js';
 import { getContribution } from '../contributions.js';
 import { ImdadError } from '../errors.js';
 import { tf } from '../tf.js';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  firstDifference,
+  saveCheckpoint,
+  type CheckpointSpec,
+  type TrainingCheckpoint,
+} from '../training/checkpoint.js';
 import { embedInBatches } from '../training/embed.js';
 import { IMDAD_VERSION } from '../version.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ComponentSpec, type ModelManifest } from './manifest.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, type ComponentSpec, type ModelManifest } from './manifest.js';
 import { applyPreprocessing, fitMinMax, type Preprocessing } from './preprocessing.js';
 
 /** What to train: contributions by name with their (unvalidated) options. */
 export interface DetectorSpec {
+  /** Name of the backbone (encoder) to train. */
   readonly backbone: string;
+  /** Options for the backbone. */
   readonly backboneOptions?: Record<string, unknown>;
+  /** Name of the head. */
   readonly head: string;
+  /** Options for the head. */
   readonly headOptions?: Record<string, unknown>;
+  /** Name of the trainer (default: `adam`). */
   readonly trainer?: string;
+  /** Options for the trainer. */
   readonly trainerOptions?: Record<string, unknown>;
   /** `auto`: min-max for tabular rows, none for images (loaders scale pixels to [0, 1]). */
   readonly scaling?: 'auto' | 'minmax' | 'none';
+  /** Seed for all randomness of training (default: 0). */
   readonly seed?: number;
 }
 
@@ -36,6 +51,84 @@ export interface Scores {
 }
 
 const SCORE_BATCH = 2048;
+
+/** The contributions a spec names, with their validated options. */
+export interface ResolvedDetectorSpec {
+  /** The backbone the spec names. */
+  readonly encoder: Encoder<object>;
+  /** The head the spec names. */
+  readonly head: Head<object>;
+  /** The trainer the spec names (default: `adam`). */
+  readonly trainer: Trainer<object>;
+  /** The backbone's options, validated, defaults filled in. */
+  readonly encoderOptions: object;
+  /** The head's options, validated, defaults filled in. */
+  readonly headOptions: object;
+  /** The trainer's options, validated, defaults filled in. */
+  readonly trainerOptions: object;
+}
+
+/**
+ * Finds the backbone, head and trainer a spec names and validates their
+ * options: call it before reading data to fail fast on a bad configuration.
+ */
+export function resolveDetectorSpec(container: Container, spec: DetectorSpec): ResolvedDetectorSpec {
+  const encoder = getContribution<Encoder<object>>(container, Encoder, 'backbone', spec.backbone);
+  const head = getContribution<Head<object>>(container, Head, 'head', spec.head);
+  const trainer = getContribution<Trainer<object>>(container, Trainer, 'trainer', spec.trainer ?? 'adam');
+  return {
+    encoder,
+    head,
+    trainer,
+    encoderOptions: parseOptions(encoder, spec.backboneOptions, `backbone "${encoder.name}" options`),
+    headOptions: parseOptions(head, spec.headOptions, `head "${head.name}" options`),
+    trainerOptions: parseOptions(trainer, spec.trainerOptions, `trainer "${trainer.name}" options`),
+  };
+}
+
+/** Checkpoints of a training run (see `checkpointDirFor`). */
+export interface CheckpointOptions {
+  /** The checkpoint folder, written atomically and replaced at each checkpoint. */
+  readonly dir: string;
+  /** Save after every `every` completed epochs; 0: never (a resume still continues from `resume`). */
+  readonly every: number;
+  /** The training data's absolute path and label column, recorded so that a resume can reload it. */
+  readonly dataSource?: string;
+  /** The label column of the training data, recorded alongside `dataSource`. */
+  readonly labelColumn?: string;
+  /** Continue the run this checkpoint was taken from; it must have the same spec and data. */
+  readonly resume?: TrainingCheckpoint;
+}
+
+/** Callbacks and settings for `Detector.train`. */
+export interface DetectorTrainOptions {
+  /** Called once spec, data and checkpoint have passed their checks, right before training starts. */
+  readonly onStart?: () => void;
+  /** Called with the trainer's progress after every epoch. */
+  readonly onProgress?: (p: TrainingProgress) => void;
+  /** Backend name recorded in the manifest (default: the active one). */
+  readonly backend?: string;
+  /** Where and how often to checkpoint, and whether to resume; no checkpoints when absent. */
+  readonly checkpoint?: CheckpointOptions;
+}
+
+/** Refuses to resume a checkpoint with another spec or other data: the result would be neither run. */
+function checkResumable(checkpoint: TrainingCheckpoint, spec: CheckpointSpec, dataFingerprint: string, dataset: Dataset): void {
+  const difference = firstDifference(checkpoint.spec, spec);
+  if (difference !== undefined) {
+    throw new ImdadError('usage', `the checkpoint was written by a run with another ${difference}; resume with the configuration it was started with`);
+  }
+  if (checkpoint.data.fingerprint !== dataFingerprint) {
+    const where = dataset.source ?? 'the data';
+    const before = `${checkpoint.data.rows} rows${checkpoint.data.source ? ` of ${checkpoint.data.source}` : ''}`;
+    throw new ImdadError('input', `${where} is not the data the interrupted run trained on (${before}; the sha256 differs); resume with the same data`);
+  }
+}
+
+/** The first few feature names, for messages. */
+function describeNames(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, ... ${names[names.length - 1]}`;
+}
 
 function fingerprint(dataset: Dataset): string {
   const hash = createHash('sha256');
@@ -73,20 +166,28 @@ export class Detector implements ExplainableModel {
   }
 
   /** Trains a detector on a dataset with the contributions named in `spec`. */
-  static async train(
-    container: Container,
-    dataset: Dataset,
-    spec: DetectorSpec,
-    options: { onProgress?: (p: TrainingProgress) => void; backend?: string } = {},
-  ): Promise<Detector> {
-    const encoder = getContribution<Encoder<object>>(container, Encoder, 'backbone', spec.backbone);
-    const head = getContribution<Head<object>>(container, Head, 'head', spec.head);
-    const trainer = getContribution<Trainer<object>>(container, Trainer, 'trainer', spec.trainer ?? 'adam');
-    const encoderOptions = parseOptions(encoder, spec.backboneOptions, `backbone "${encoder.name}" options`);
-    const headOptions = parseOptions(head, spec.headOptions, `head "${head.name}" options`);
-    const trainerOptions = parseOptions(trainer, spec.trainerOptions, `trainer "${trainer.name}" options`);
+  static async train(container: Container, dataset: Dataset, spec: DetectorSpec, options: DetectorTrainOptions = {}): Promise<Detector> {
+    const { encoder, head, trainer, encoderOptions, headOptions, trainerOptions } = resolveDetectorSpec(container, spec);
     const seed = spec.seed ?? 0;
     const scaling = spec.scaling ?? 'auto';
+    const runSpec: CheckpointSpec = {
+      backbone: encoder.name,
+      backboneOptions: { ...encoderOptions },
+      head: head.name,
+      headOptions: { ...headOptions },
+      trainer: trainer.name,
+      trainerOptions: { ...trainerOptions },
+      seed,
+      scaling,
+    };
+    const where = dataset.source ?? 'the training data';
+    if (dataset.n === 0) throw new ImdadError('input', `${where}: no rows to train on`);
+    if (dataset.y?.every((label) => label === 1)) {
+      throw new ImdadError('input', `${where}: every training row is a labeled anomaly (label 1); unlabeled rows (label 0) are needed`);
+    }
+    const dataFingerprint = fingerprint(dataset);
+    const resume = options.checkpoint?.resume;
+    if (resume) checkResumable(resume, runSpec, dataFingerprint, dataset);
     const width = sampleSize(dataset.sampleShape);
     const preprocessing: Preprocessing =
       scaling === 'minmax' || (scaling === 'auto' && dataset.sampleShape.length === 1)
@@ -94,18 +195,47 @@ export class Detector implements ExplainableModel {
         : { kind: 'none' };
     const prepared: Dataset = { ...dataset, x: applyPreprocessing(preprocessing, dataset.x) };
 
+    options.onStart?.();
     const started = performance.now();
-    const result = await trainer.train({
-      dataset: prepared,
-      encoder,
-      encoderOptions,
-      head,
-      headOptions,
-      options: trainerOptions,
-      seed,
-      onProgress: options.onProgress,
-    });
-    const seconds = (performance.now() - started) / 1000;
+    const earlierSeconds = resume?.seconds ?? 0;
+    const checkpoint = options.checkpoint;
+    const result = await trainer
+      .train({
+        dataset: prepared,
+        encoder,
+        encoderOptions,
+        head,
+        headOptions,
+        options: trainerOptions,
+        seed,
+        onProgress: options.onProgress,
+        checkpoint: checkpoint && {
+          every: checkpoint.every,
+          resumeFrom: resume?.snapshot,
+          save: (snapshot) =>
+            saveCheckpoint(checkpoint.dir, {
+              format: CHECKPOINT_FORMAT,
+              formatVersion: CHECKPOINT_FORMAT_VERSION,
+              createdAt: new Date().toISOString(),
+              versions: { imdad: IMDAD_VERSION, tfjs: tf.version.tfjs },
+              spec: runSpec,
+              data: {
+                source: checkpoint.dataSource ?? null,
+                labelColumn: checkpoint.labelColumn ?? null,
+                rows: dataset.n,
+                fingerprint: dataFingerprint,
+              },
+              seconds: earlierSeconds + (performance.now() - started) / 1000,
+              snapshot,
+            }),
+        },
+      })
+      .catch((error: unknown) => {
+        // The trainer knows no paths: say which checkpoint does not fit.
+        if (resume && checkpoint && ImdadError.is(error, 'model')) throw new ImdadError('model', `${checkpoint.dir}: ${error.message}`, { cause: error });
+        throw error;
+      });
+    const seconds = earlierSeconds + (performance.now() - started) / 1000;
     const component = (name: string, opts: object): ComponentSpec => ({ name, options: { ...opts } });
     const manifest: Omit<ModelManifest, 'sphere' | 'weights' | 'reference'> = {
       format: MODEL_FORMAT,
@@ -126,7 +256,8 @@ export class Detector implements ExplainableModel {
         labeledAnomalies: dataset.y ? dataset.y.reduce((a, b) => a + b, 0) : 0,
         epochs: result.epochs,
         seconds,
-        fingerprint: fingerprint(dataset),
+        fingerprint: dataFingerprint,
+        ...(resume ? { resumedAtEpoch: resume.snapshot.epoch } : {}),
       },
     };
     const detector = new Detector(result.network, result.head, Detector.completeManifest(manifest, result.network, result.head, null));
@@ -146,11 +277,11 @@ export class Detector implements ExplainableModel {
       const expected = network.getWeights().map((t) => t.shape);
       const specs = manifest.weights;
       if (specs.length !== expected.length + 2 || expected.some((s, i) => s.join('x') !== specs[i].shape.join('x'))) {
-        throw new ImdadError('model', 'model weights do not match its backbone; the model directory is damaged or from another version');
+        throw new ImdadError('model', `the manifest lists weights that do not fit backbone "${encoder.name}" with its options; the model directory is damaged or from another version`);
       }
       const total = specs.reduce((sum, s) => sum + sampleSize(s.shape), 0);
       if (weights.length !== total) {
-        throw new ImdadError('model', `weights.bin holds ${weights.length} values, the manifest lists ${total}; the model directory is damaged`);
+        throw new ImdadError('model', `${WEIGHTS_FILE} holds ${weights.length} float32 values, the manifest lists ${total}; the model directory is damaged`);
       }
       let offset = 0;
       const take = (shape: readonly number[]): Float32Array => {
@@ -159,7 +290,8 @@ export class Detector implements ExplainableModel {
         offset += size;
         return part;
       };
-      network.setWeights(expected.map((shape) => tf.tensor(take(shape), shape)));
+      // The variables keep their own reference to the data: tidy frees the temporary tensors.
+      tf.tidy(() => network.setWeights(expected.map((shape) => tf.tensor(take(shape), shape))));
       const w = Float32Array.from(take(specs[specs.length - 2].shape));
       head.setWeights({ w, b: take([])[0] });
       return new Detector(network, head, manifest);
@@ -220,9 +352,22 @@ export class Detector implements ExplainableModel {
   score(x: Float32Array, n: number): Scores {
     const width = sampleSize(this.inputShape);
     if (x.length !== n * width) {
-      throw new ImdadError('input', `rows have ${x.length / Math.max(n, 1)} values, the model expects ${width}`);
+      throw new ImdadError('input', `rows have ${x.length / Math.max(n, 1)} values, the model expects ${width} (input shape [${this.inputShape.join(', ')}])`);
     }
     return this.scorePrepared(this.preprocess(x), n);
+  }
+
+  /** Scores a dataset; samples of another shape than the model's fail naming the dataset's source. */
+  scoreDataset(dataset: Dataset): Scores {
+    const expected = this.inputShape;
+    if (dataset.sampleShape.join('x') !== expected.join('x')) {
+      const tabular = dataset.sampleShape.length === 1 && expected.length === 1;
+      const has = tabular ? `rows of ${dataset.sampleShape[0]} features` : `samples of shape [${dataset.sampleShape.join(', ')}]`;
+      const wants = tabular ? `${expected[0]} features` : `shape [${expected.join(', ')}]`;
+      const names = tabular && this.manifest.featureNames ? ` (${describeNames(this.manifest.featureNames)})` : '';
+      throw new ImdadError('input', `${dataset.source ?? 'the data'} has ${has}; the model expects ${wants}${names}`);
+    }
+    return this.score(dataset.x, dataset.n);
   }
 
   private scorePrepared(x: Float32Array, n: number): Scores {
@@ -255,6 +400,7 @@ export class Detector implements ExplainableModel {
     return phi;
   }
 
+  /** Frees the network's and the head's tensors. */
   dispose(): void {
     this.network.dispose();
     this.head.dispose();

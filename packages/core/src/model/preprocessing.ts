@@ -1,7 +1,17 @@
 /** How raw rows are mapped to the network's input, as stored in a model's manifest. */
 export type Preprocessing =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'minmax'; readonly min: readonly number[]; readonly max: readonly number[] };
+  | {
+      /** Rows are used as they are. */
+      readonly kind: 'none';
+    }
+  | {
+      /** Each feature is scaled to `[0, 1]` by the training rows' range. */
+      readonly kind: 'minmax';
+      /** Per-feature minimum over the training rows. */
+      readonly min: readonly number[];
+      /** Per-feature maximum over the training rows. */
+      readonly max: readonly number[];
+    };
 
 /** Min-max scaling fit on the training rows (the ADBench protocol); constant features map to 0. */
 export function fitMinMax(x: Float32Array, n: number, width: number): Preprocessing {

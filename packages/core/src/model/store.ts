@@ -1,48 +1,60 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from 'inversify';
+import { z } from 'zod';
+import { sampleSize } from '../contracts/dataset.js';
 import { ImdadError } from '../errors.js';
+import { assertReplaceableDirectory, writeDirectoryAtomically, type OwnedDirectory } from '../io/atomic-directory.js';
 import { IMDAD_VERSION } from '../version.js';
 import { Detector } from './detector.js';
 import { MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, type ModelManifest } from './manifest.js';
 
-/** True when `dir` is absent, empty, or already an imdad model: the only places a save may write. */
-async function isReplaceable(dir: string): Promise<boolean> {
-  if (!existsSync(dir)) return true;
-  const entries = await readdir(dir).catch(() => undefined);
-  if (entries === undefined) return false;
-  return entries.length === 0 || entries.includes(MANIFEST_FILE);
+/** What {@link saveModel} may replace: absent or empty folders, and earlier models. */
+const MODEL_DIRECTORY: OwnedDirectory = { marker: MANIFEST_FILE, kind: 'imdad model directory' };
+
+/** Fails unless {@link saveModel} may write `dir`: call it before training, so that a bad `--out` fails first. */
+export async function assertModelDirectoryReplaceable(dir: string): Promise<void> {
+  await assertReplaceableDirectory(dir, MODEL_DIRECTORY);
 }
 
 /**
- * Saves a model directory atomically: everything is written to a temporary
- * sibling folder, which is then renamed into place, so a crash never leaves a
- * half-written model. A folder that is neither empty nor a model is not replaced.
+ * Saves a model directory atomically (see {@link writeDirectoryAtomically}): a
+ * crash never leaves a half-written model, and a folder that is neither empty
+ * nor a model is not replaced.
  */
 export async function saveModel(detector: Detector, dir: string): Promise<void> {
-  const target = path.resolve(dir);
-  if (!(await isReplaceable(target))) {
-    throw new ImdadError('input', `${dir} exists and is not an imdad model directory; choose another --out`);
-  }
-  const parent = path.dirname(target);
-  await mkdir(parent, { recursive: true });
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staging = path.join(parent, `.${path.basename(target)}.tmp-${suffix}`);
-  const retired = path.join(parent, `.${path.basename(target)}.old-${suffix}`);
-  try {
-    await mkdir(staging);
-    const weights = detector.flatWeights();
-    await writeFile(path.join(staging, WEIGHTS_FILE), new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
-    await writeFile(path.join(staging, MANIFEST_FILE), `${JSON.stringify(detector.manifest, null, 2)}\n`);
-    if (existsSync(target)) await rename(target, retired);
-    await rename(staging, target);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-    await rm(retired, { recursive: true, force: true });
-  }
+  const weights = detector.flatWeights();
+  await writeDirectoryAtomically(
+    dir,
+    [
+      [WEIGHTS_FILE, new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength)],
+      [MANIFEST_FILE, `${JSON.stringify(detector.manifest, null, 2)}\n`],
+    ],
+    MODEL_DIRECTORY,
+  );
 }
+
+const component = z.looseObject({ name: z.string(), options: z.record(z.string(), z.unknown()) });
+const shape = z.array(z.number().int().nonnegative());
+
+/** What loading reads from a manifest; other keys are kept as they are (format 1 may grow optional fields). */
+const manifestSchema = z.looseObject({
+  versions: z.looseObject({ imdad: z.string(), tfjs: z.string() }),
+  encoder: component,
+  head: component,
+  trainer: component,
+  seed: z.number().int(),
+  inputShape: shape.min(1),
+  embeddingDim: z.number().int().positive(),
+  preprocessing: z.union([
+    z.looseObject({ kind: z.literal('none') }),
+    z.looseObject({ kind: z.literal('minmax'), min: z.array(z.number()), max: z.array(z.number()) }),
+  ]),
+  sphere: z.looseObject({ center: z.array(z.number()), radius: z.number(), radiusSquared: z.number() }),
+  training: z.looseObject({ rows: z.number(), labeledAnomalies: z.number(), epochs: z.number(), seconds: z.number(), fingerprint: z.string() }),
+  reference: z.array(z.number()).nullable(),
+  weights: z.array(z.looseObject({ name: z.string(), shape })).min(2),
+});
 
 /** Reads and checks `manifest.json`; a model from another format version is refused clearly. */
 export async function readManifest(dir: string): Promise<ModelManifest> {
@@ -59,12 +71,23 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   } catch {
     throw new ImdadError('model', `${file} is not valid JSON; the model directory is damaged`);
   }
-  if (manifest?.format !== MODEL_FORMAT) throw new ImdadError('model', `${file} is not an imdad model manifest`);
+  if (manifest === null || typeof manifest !== 'object' || manifest.format !== MODEL_FORMAT) {
+    throw new ImdadError('model', `${file} is not an imdad model manifest`);
+  }
   if (manifest.formatVersion !== MODEL_FORMAT_VERSION) {
     throw new ImdadError(
       'model',
       `${dir} has model format ${manifest.formatVersion}; imdad ${IMDAD_VERSION} reads format ${MODEL_FORMAT_VERSION}`,
     );
+  }
+  const checked = manifestSchema.safeParse(manifest);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new ImdadError('model', `${file}: ${issue.path.join('.') || 'the manifest'}: ${issue.message}; the model directory is damaged`);
+  }
+  const { preprocessing, inputShape } = manifest;
+  if (preprocessing.kind === 'minmax' && (preprocessing.min.length !== sampleSize(inputShape) || preprocessing.max.length !== preprocessing.min.length)) {
+    throw new ImdadError('model', `${file}: preprocessing has ${preprocessing.min.length} features, inputShape [${inputShape.join(', ')}] has ${sampleSize(inputShape)}; the model directory is damaged`);
   }
   return manifest;
 }
@@ -78,7 +101,14 @@ export async function loadModel(container: Container, dir: string): Promise<Dete
   } catch {
     throw new ImdadError('model', `${dir} has no ${WEIGHTS_FILE}; the model directory is incomplete`);
   }
-  if (bytes.byteLength % 4 !== 0) throw new ImdadError('model', `${dir}/${WEIGHTS_FILE} is truncated`);
+  const weightsFile = path.join(dir, WEIGHTS_FILE);
+  if (bytes.byteLength % 4 !== 0) throw new ImdadError('model', `${weightsFile} is truncated (${bytes.byteLength} bytes); the model directory is damaged`);
   const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return Detector.fromWeights(container, manifest, weights);
+  try {
+    return Detector.fromWeights(container, manifest, weights);
+  } catch (error) {
+    // fromWeights knows no paths: say which model is damaged.
+    if (ImdadError.is(error, 'model')) throw new ImdadError('model', `${dir}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }

@@ -108,6 +108,28 @@ describe('MaxMarginTrainer', () => {
       });
     });
 
+    describe('when unlabeled rows hide anomalies', () => {
+      it('should rank the hidden anomalies higher with trimming than without', async () => {
+        const hiddenScore = async (unlabeledTrim: number): Promise<number> => {
+          const req = request(new LogisticHead(), { epochs: 12, unlabeledTrim });
+          const { network, head } = await trainer.train(req);
+          const { x, y, truth, n } = req.dataset;
+          const scores = tf.tidy(() => head.score(network.predict(tf.tensor2d(x, [n, 4])) as tf.Tensor2D).dataSync());
+          network.dispose();
+          head.dispose();
+          // Share of unlabeled normals that score below the median hidden anomaly (an AUROC-like rank measure).
+          const hidden = Array.from(scores).filter((_, i) => truth[i] === 1 && y![i] === 0).sort((a, b) => a - b);
+          const median = hidden[Math.floor(hidden.length / 2)];
+          const normals = Array.from(scores).filter((_, i) => truth[i] === 0);
+          return normals.filter((s) => s < median).length / normals.length;
+        };
+        const untrimmed = await hiddenScore(0);
+        const trimmed = await hiddenScore(0.1);
+        expect(trimmed).toBeGreaterThanOrEqual(untrimmed);
+        expect(trimmed).toBeGreaterThan(0.9);
+      });
+    });
+
     describe('when the baseline is Deep SVDD', () => {
       it('should keep the center fixed and set the radius from the nu-quantile after training', async () => {
         const req = request(new DeepSvddHead(), { epochs: 3 }, false);
