@@ -36,3 +36,17 @@ export function syntheticDataset(options: { normals: number; anomalies: number; 
   }
   return { x, n, sampleShape: [options.width], y, truth };
 }
+
+/** Deterministic values in [-1, 1) for kernel tests. */
+export function randomValues(size: number, seed: number): Float32Array {
+  const random = new SeededRandom(seed);
+  return Float32Array.from({ length: size }, () => random.next() * 2 - 1);
+}
+
+/** Largest absolute difference between two equally long arrays. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}

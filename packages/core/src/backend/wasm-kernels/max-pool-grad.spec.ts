@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../tf.js';
 import { registerWasmTrainingKernels } from './index.js';
 import { maxPoolGradWasmConfig } from './max-pool-grad.js';
+import { maxAbsDiff, randomValues } from '../../testing/fixtures.js';
 
 type BackendName = 'cpu' | 'wasm';
 type Shape4 = [number, number, number, number];
@@ -17,26 +18,6 @@ interface PoolCase {
   levels?: number;
 }
 
-/** Deterministic values in [-1, 1) (mulberry32). */
-function randomValues(size: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return values;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
 
 function inputValues(c: PoolCase): Float32Array {
   const values = randomValues(tf.util.sizeFromShape(c.xShape), 5);
