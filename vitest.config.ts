@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    // Tests run the TypeScript sources of the workspace packages directly.
+    // Note: for Node-side imports vitest resolves `@imdad/*` to the built dist/ files,
+    // so run `npm run build` before `npm test` (CI does). This condition only
+    // affects browser-style resolution; `tsconfig.test.json` type-checks against src.
     conditions: ['imdad-source'],
   },
   test: {

@@ -1,5 +1,6 @@
 import { ImdadError, evaluateScores, loadDataset, loadModel } from '@imdad/core';
 import type { EvaluateArgs } from '../commands/evaluate.js';
+import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';
 import { fmt } from '../output.js';
 
@@ -7,7 +8,7 @@ export async function evaluate(args: EvaluateArgs): Promise<void> {
   const { output, imdad } = await createContext(args);
   const detector = await loadModel(imdad.container, args.model);
   try {
-    const dataset = await loadDataset(imdad.container, args.data, { labelColumn: args.labelColumn });
+    const dataset = await loadDataset(imdad.container, args.data, loadOptions(args, detector.inputShape));
     if (!dataset.y) throw new ImdadError('input', `${args.data} has no labels; evaluate needs a label column (or y in .npz)`);
     const { score } = detector.scoreDataset(dataset);
     const result = evaluateScores(score, dataset.y);

@@ -12,6 +12,7 @@ import {
   type ExplanationReport,
 } from '@imdad/core';
 import type { ExplainArgs } from '../commands/explain.js';
+import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';
 import { fmt } from '../output.js';
 
@@ -73,7 +74,7 @@ export async function explain(args: ExplainArgs): Promise<void> {
   );
   const detector = await loadModel(imdad.container, args.model);
   try {
-    const data = await loadDataset(imdad.container, args.data, { labelColumn: args.labelColumn ?? config.labelColumn });
+    const data = await loadDataset(imdad.container, args.data, loadOptions(args, detector.inputShape, args.labelColumn ?? config.labelColumn));
     if (data.n === 0) throw new ImdadError('input', `${args.data} has no rows to explain`);
     const { score } = detector.score(data.x, data.n);
     const missing = requested?.find((row) => row >= data.n);

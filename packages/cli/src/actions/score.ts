@@ -1,14 +1,15 @@
 import { once } from 'node:events';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { ImdadError, loadModel, loaderFor, type DataLoader, type Dataset } from '@imdad/core';
+import { ImdadError, loadModel, loaderFor, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
 import type { ScoreArgs } from '../commands/score.js';
+import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';
 import { scoringProgress } from '../progress.js';
 
-async function* chunks(loader: DataLoader, file: string, chunkRows: number, labelColumn?: string): AsyncIterable<Dataset> {
-  if (loader.stream) yield* loader.stream(file, chunkRows, { labelColumn });
-  else yield await loader.load(file, { labelColumn });
+async function* chunks(loader: DataLoader, file: string, chunkRows: number, options: LoadOptions): AsyncIterable<Dataset> {
+  if (loader.stream) yield* loader.stream(file, chunkRows, options);
+  else yield await loader.load(file, options);
 }
 
 /** Where scores go: stdout, or a file written to a staging name and renamed into place when complete. */
@@ -81,7 +82,7 @@ export async function score(args: ScoreArgs): Promise<void> {
     const loader = await loaderFor(imdad.container, args.data);
     // The header goes out with the first scored chunk: data that fails at once prints nothing.
     let header = csv ? 'index,score,distanceSquared,anomaly\n' : '';
-    for await (const chunk of chunks(loader, args.data, args.chunkRows, args.labelColumn)) {
+    for await (const chunk of chunks(loader, args.data, args.chunkRows, loadOptions(args, detector.inputShape))) {
       const scores = detector.scoreDataset({ ...chunk, source: args.data });
       for (const s of scores.score) if (s > 0) flagged++;
       await sink.write(header + formatChunk(rows, scores.score, scores.distanceSquared, csv));

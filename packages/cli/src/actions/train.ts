@@ -15,6 +15,7 @@ import {
   type TrainingCheckpoint,
 } from '@imdad/core';
 import type { TrainArgs } from '../commands/train.js';
+import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';
 import { DEFAULT_MODEL_DIR, DEMO_TRAIN } from '../demo-data.js';
 import { fmt } from '../output.js';
@@ -83,7 +84,7 @@ export async function train(args: TrainArgs): Promise<void> {
   const run = await planRun(args, config);
   resolveDetectorSpec(imdad.container, run.spec); // a bad backbone, head or option fails before any data is read
   await assertModelDirectoryReplaceable(run.out); // so does a bad --out
-  const dataset = await loadDataset(imdad.container, run.data, { labelColumn: run.labelColumn });
+  const dataset = await loadDataset(imdad.container, run.data, loadOptions(args, undefined, run.labelColumn));
   const labeled = dataset.y?.reduce((a, b) => a + b, 0) ?? 0;
   const checkpointDir = checkpointDirFor(run.out);
   const started = performance.now();

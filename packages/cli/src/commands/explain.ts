@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_MODEL_DIR } from '../demo-data.js';
+import { withDataOptions, type DataFlags } from '../data-options.js';
 import type { GlobalArgs } from '../output.js';
 
-export interface ExplainArgs extends GlobalArgs {
+export interface ExplainArgs extends GlobalArgs, DataFlags {
   model: string;
   data: string;
   out: string;
@@ -10,14 +11,13 @@ export interface ExplainArgs extends GlobalArgs {
   method?: string;
   steps?: number;
   explainer: string;
-  labelColumn?: string;
 }
 
 export const explainCommand: CommandModule<GlobalArgs, ExplainArgs> = {
   command: 'explain',
   describe: 'explain why rows score as they do (score decomposition, input attributions) and write an HTML report',
   builder: (argv) =>
-    argv
+    withDataOptions(argv)
       .option('model', { type: 'string', default: DEFAULT_MODEL_DIR, describe: 'model directory' })
       .option('data', { type: 'string', demandOption: true, describe: 'rows to explain from (.csv, .npy, .npz, ...); labels, when present, colour the pictures' })
       .option('out', { type: 'string', demandOption: true, describe: 'report folder to write (atomically); open OUT/index.html' })
@@ -31,7 +31,6 @@ export const explainCommand: CommandModule<GlobalArgs, ExplainArgs> = {
       })
       .option('steps', { type: 'number', describe: 'integrated gradients: points on the path (default 64)' })
       .option('explainer', { type: 'string', default: 'default', describe: 'explainer plugin to use' })
-      .option('label-column', { type: 'string', describe: 'CSV label column (default: label)' })
       .strict() as never,
   handler: async (args) => (await import('../actions/explain.js')).explain(args),
 };
