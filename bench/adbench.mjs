@@ -2,7 +2,7 @@
 // (11_donors left out: it is for scale), split over parallel workers, then the table.
 // Usage: node bench/adbench.mjs [--workers 2] [--seeds 0,1,2] [--heads …] [--out .bench-out/adbench.jsonl] [-- extra imdad flags]
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ const { values, positionals } = parseArgs({
 });
 const files = readdirSync(values.data).filter((f) => f.endsWith('.npz') && f !== '11_donors.npz').map((f) => path.join(values.data, f));
 // Largest first, dealt round-robin, so the workers finish close together.
-files.sort((a, b) => readFileSync(b).length - readFileSync(a).length);
+files.sort((a, b) => statSync(b).size - statSync(a).size);
 const workers = Math.max(1, Number(values.workers));
 const shards = Array.from({ length: workers }, (_, w) => files.filter((_, i) => i % workers === w));
 mkdirSync(path.dirname(values.out), { recursive: true });
