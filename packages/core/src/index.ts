@@ -90,3 +90,4 @@ export { loaderFor, loadDataset } from './data/load-dataset.js';
 export { oneVsRestSplit, type OneVsRestOptions, type OneVsRestSplit } from './bench/mnist-protocol.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
 export { assertReplaceableDirectory, writeDirectoryAtomically, type OwnedDirectory } from './io/atomic-directory.js';
+export { checkChunkRows, chunkDataset, describeIoError, readInputFile } from './io/input-files.js';

@@ -3,9 +3,8 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { ImdadError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { ImdadError, checkChunkRows, describeIoError, readInputFile, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
 import { injectable } from 'inversify';
-import { checkChunkRows, describeIoError, readInputFile } from './files.js';
 import { checkIdxLength, decompress, idxValueCount, isGzip, parseIdx, parseIdxHeader, type IdxHeader } from './idx.js';
 
 const IMAGES_NAME = /[-.]idx3-ubyte(\.gz)?$/i;

@@ -1,9 +1,8 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { ImdadError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { ImdadError, checkChunkRows, describeIoError, readInputFile, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
 import { injectable } from 'inversify';
 import { PNG } from 'pngjs';
-import { checkChunkRows, describeIoError, readInputFile } from './files.js';
 import { resizeBilinear, toChannels, type RgbaImage } from './image-ops.js';
 
 /** The sub-folder whose images are labelled normal (y = 0); see also `ANOMALY_FOLDER`. */

@@ -1,9 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { injectable } from 'inversify';
-import { ImdadError } from '@imdad/core';
-import type { DataLoader, Dataset, LoadOptions } from '@imdad/core';
+import { ImdadError, checkChunkRows, describeIoError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
 import { CsvRecordParser } from './csv-parser.js';
-import { checkChunkRows, describeIoError } from './io.js';
 import { isFiniteFloat32 } from './npy.js';
 
 /** Default name of the 0/1 label column, used when the header has it. */

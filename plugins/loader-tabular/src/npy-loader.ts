@@ -1,8 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { injectable } from 'inversify';
-import { ImdadError } from '@imdad/core';
-import type { DataLoader, Dataset, LoadOptions } from '@imdad/core';
-import { chunkDataset, checkChunkRows, describeIoError, readInputFile } from './io.js';
+import { ImdadError, checkChunkRows, chunkDataset, describeIoError, readInputFile, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
 import {
   NPY_PREAMBLE_BYTES,
   checkNpyDataLength,

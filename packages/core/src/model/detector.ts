@@ -260,9 +260,10 @@ export class Detector implements ExplainableModel {
         ...(resume ? { resumedAtEpoch: resume.snapshot.epoch } : {}),
       },
     };
-    const detector = new Detector(result.network, result.head, Detector.completeManifest(manifest, result.network, result.head, null));
-    const reference = detector.nearestNormalRow(prepared);
-    return new Detector(result.network, result.head, Detector.completeManifest(manifest, result.network, result.head, reference));
+    // The normal reference needs scores, so a draft without it finds it first.
+    const draft = new Detector(result.network, result.head, Detector.completeManifest(manifest, result.network, result.head));
+    const reference = draft.nearestNormalRow(prepared);
+    return new Detector(result.network, result.head, { ...draft.manifest, reference: reference ? Array.from(reference) : null });
   }
 
   /** Rebuilds a detector from a manifest and the flat weights of `weights.bin`. */
@@ -320,7 +321,6 @@ export class Detector implements ExplainableModel {
     base: Omit<ModelManifest, 'sphere' | 'weights' | 'reference'>,
     network: tf.LayersModel,
     head: HeadModel,
-    reference: Float32Array | null,
   ): ModelManifest {
     const { center, radiusSquared } = head.sphere();
     const weights = [
@@ -331,7 +331,7 @@ export class Detector implements ExplainableModel {
     return {
       ...base,
       sphere: { center: Array.from(center), radius: Math.sqrt(Math.max(radiusSquared, 0)), radiusSquared },
-      reference: reference ? Array.from(reference) : null,
+      reference: null,
       weights,
     };
   }

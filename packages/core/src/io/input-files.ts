@@ -1,6 +1,8 @@
+/** File reading helpers every data loader shares: errors that name the file, chunk checks and views. */
 import { readFile } from 'node:fs/promises';
-import { ImdadError, sampleSize } from '@imdad/core';
-import type { Dataset } from '@imdad/core';
+import type { Dataset } from '../contracts/dataset.js';
+import { sampleSize } from '../contracts/dataset.js';
+import { ImdadError } from '../errors.js';
 
 /** The whole file; a missing or unreadable file fails as an `input` error naming it. */
 export async function readInputFile(path: string): Promise<Uint8Array> {
@@ -11,6 +13,7 @@ export async function readInputFile(path: string): Promise<Uint8Array> {
   }
 }
 
+/** A short reason for a failed read, in words. */
 export function describeIoError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'no such file';
