@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BACKEND_NAMES, ImdadError } from '@imdad/core';
+import { BACKEND_NAMES, ImdadError, describeSettingsIssue, detectorSettingsSchema } from '@imdad/core';
 import { cosmiconfig } from 'cosmiconfig';
 import { z } from 'zod';
 
@@ -13,28 +13,29 @@ export const BUILT_IN_PLUGINS = [
   'explainer-default',
 ] as const;
 
-const optionsRecord = z.record(z.string(), z.unknown());
+const settings = detectorSettingsSchema.shape;
 
-/** The rc file's schema: every key is optional, unknown keys are errors. */
+/** The rc file's schema: the detector settings shared with the library, plus the CLI's own keys; unknown keys are errors. */
 export const rcSchema = z.strictObject({
-  /** Extra plugins by name: `resnet`, `imdad-plugin-foo`, `@acme/foo`, `./local-plugin`. */
-  plugins: z.array(z.string().min(1)).default([]),
-  /** Tensor backend: `auto` picks the fastest available one. */
+  // Each detector setting is core's validator: the library's Detector.create checks the same way.
+  /** Tensor backend: `auto` picks the fastest available one (the same enum as core's; written here so that the API docs can list it). */
   backend: z.enum(['auto', ...BACKEND_NAMES]).default('auto'),
   /** Seed for training, for reproducible runs. */
-  seed: z.number().int().nonnegative().default(0),
+  seed: settings.seed,
   /** The backbone (encoder) to train with. */
-  backbone: z.string().default('mlp'),
+  backbone: settings.backbone,
   /** Options for the backbone. */
-  backboneOptions: optionsRecord.default({}),
+  backboneOptions: settings.backboneOptions,
   /** The head to train with. */
-  head: z.string().default('logistic'),
+  head: settings.head,
   /** Options for the head. */
-  headOptions: optionsRecord.default({}),
+  headOptions: settings.headOptions,
   /** The trainer to train with. */
-  trainer: z.string().default('adam'),
+  trainer: settings.trainer,
   /** Options for the trainer. */
-  trainerOptions: optionsRecord.default({}),
+  trainerOptions: settings.trainerOptions,
+  /** Extra plugins by name: `resnet`, `imdad-plugin-foo`, `@acme/foo`, `./local-plugin`. */
+  plugins: z.array(z.string().min(1)).default([]),
   /** CSV: the label column. */
   labelColumn: z.string().optional(),
 });
@@ -66,24 +67,6 @@ function describeLoadError(error: unknown): string {
   return `invalid ${syntax[1]}${reason ? `: ${reason}` : ''}`;
 }
 
-/** A key as it can appear in a one-line message: plain names as they are, anything else quoted. */
-function showKey(key: PropertyKey): string {
-  return typeof key === 'string' && /^[\w$-]+$/.test(key) ? key : JSON.stringify(String(key));
-}
-
-/** What is wrong with the rc file's settings, in one line naming the key. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map(showKey).join(', ');
-    const at = issue.path.length > 0 ? ` in ${issue.path.map(showKey).join('.')}` : '';
-    return `${keys}: unknown key${issue.keys.length > 1 ? 's' : ''}${at} (known keys: ${Object.keys(rcSchema.shape).join(', ')})`;
-  }
-  // zod's messages quote no user text, but keep them on one line whatever they hold.
-  const message = issue.message.replace(/\s+/g, ' ');
-  if (issue.path.length === 0) return `expected an object of settings such as {"seed": 1} (${message})`;
-  return `${issue.path.map(showKey).join('.')}: ${message}`;
-}
-
 /** Reads `--config FILE` or the rc file found from the working directory, and validates it. */
 export async function loadConfig(configFile?: string): Promise<LoadedConfig> {
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
@@ -100,7 +83,7 @@ export async function loadConfig(configFile?: string): Promise<LoadedConfig> {
   const parsed = rcSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ImdadError('config', `${found?.filepath ?? 'rc file'}: ${describeIssue(issue)}`);
+    throw new ImdadError('config', `${found?.filepath ?? 'rc file'}: ${describeSettingsIssue(issue, Object.keys(rcSchema.shape))}`);
   }
   return {
     config: parsed.data,

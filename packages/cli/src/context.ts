@@ -9,6 +9,7 @@ import {
   type BackendName,
   type ImdadContainer,
 } from '@imdad/core';
+import { loadPlugins } from '@imdad/core/node';
 import { BUILT_IN_PLUGINS, loadConfig, type RcConfig } from './config.js';
 import { Output, type GlobalArgs } from './output.js';
 
@@ -36,10 +37,7 @@ export async function createContext(args: GlobalArgs, withBackend = true): Promi
     throw new ImdadError('usage', `--seed must be a non-negative integer (got ${args.seed})`);
   }
   if (!isBackendPreference(config.backend)) throw new ImdadError('usage', `unknown backend ${config.backend}`);
-  const imdad = await createContainer({
-    plugins: [...BUILT_IN_PLUGINS, ...config.plugins],
-    resolveFrom: [loaded.baseDir, CLI_DIR],
-  });
+  const imdad = await createContainer({ plugins: await loadPlugins([...BUILT_IN_PLUGINS, ...config.plugins], [loaded.baseDir, CLI_DIR]) });
   const backend = withBackend ? await useBackend(config.backend) : undefined;
   return { config, configFile: loaded.filepath, output: new Output(args), imdad, backend };
 }

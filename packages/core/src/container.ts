@@ -7,17 +7,14 @@ import type { LoadedPlugin } from './contracts/plugin.js';
 import { Trainer } from './contracts/trainer.js';
 import { assertUniqueNames } from './contributions.js';
 import { corePlugins } from './core-plugins.js';
-import { loadPlugin } from './plugins/resolve.js';
 
-/** What `createContainer` loads: the configured plugins and where to find them. */
+/** What `createContainer` loads besides core's own contributions. */
 export interface ContainerConfig {
-  /** Plugin names, as written in the rc file (`mlp`, `@acme/foo`, `./my-plugin`). */
-  readonly plugins?: readonly string[];
   /**
-   * Folders to resolve plugin packages from, in order (the rc file's folder or
-   * the working directory first, then the CLI's own install).
+   * Plugins, loaded: by name with `loadPlugins` of `@imdad/core/node`, or from
+   * imported modules with {@link pluginFromModule} (bundled apps, browsers).
    */
-  readonly resolveFrom?: readonly string[];
+  readonly plugins?: readonly LoadedPlugin[];
 }
 
 /** A ready container and the plugins loaded into it. */
@@ -28,13 +25,16 @@ export interface ImdadContainer {
   readonly plugins: readonly LoadedPlugin[];
 }
 
-/** A container with core's heads and trainer bound, plus every configured plugin loaded. */
+/**
+ * A container with core's heads and trainer bound, plus the given plugins; two
+ * contributions of one kind under the same name are refused.
+ */
 export async function createContainer(config: ContainerConfig = {}): Promise<ImdadContainer> {
   const container = new Container({ defaultScope: 'Singleton' });
-  const resolveFrom = config.resolveFrom ?? [process.cwd()];
   const plugins: LoadedPlugin[] = [...corePlugins];
-  for (const name of new Set(config.plugins ?? [])) {
-    plugins.push(await loadPlugin(name, resolveFrom));
+  for (const plugin of config.plugins ?? []) {
+    // The same module twice (a built-in also named in a config) binds once.
+    if (!plugins.some((p) => p.module === plugin.module)) plugins.push(plugin);
   }
   for (const plugin of plugins) container.load(plugin.module);
   assertUniqueNames(container, Encoder, 'backbone');

@@ -1,7 +1,11 @@
 /**
  * `@imdad/core`: the extension points of imdad (encoder, head, trainer,
  * explainer, data loader), the container that wires them, the max-margin
- * heads, the trainer, the model store and backend selection.
+ * heads, the trainer, models as files and backend selection.
+ *
+ * This entry imports no Node built-in, so that it bundles for browsers; what
+ * needs a file system (plugins by name, the model store on disk, checkpoints,
+ * data files) is `@imdad/core/node`.
  *
  * @packageDocumentation
  */
@@ -40,7 +44,7 @@ export { DataLoader, type LoadOptions } from './contracts/data-loader.js';
 
 export { createContainer, type ContainerConfig, type ImdadContainer } from './container.js';
 export { getContribution, listContributions, assertUniqueNames, type Named } from './contributions.js';
-export { loadPlugin, pluginPackageCandidates } from './plugins/resolve.js';
+export { pluginFromModule, type PluginModule } from './plugins/plugin-module.js';
 
 export {
   BACKEND_NAMES,
@@ -61,15 +65,7 @@ export { SslmHead, SvmHead, LogisticHead, MaxMarginHeadModel, maxMarginOptionsSc
 export { DeepSadHead, DeepSvddHead, FixedCenterHeadModel, baselineOptionsSchema, type BaselineHeadOptions } from './heads/baseline-heads.js';
 export { MaxMarginTrainer, trainerOptionsSchema, type MaxMarginTrainerOptions } from './training/max-margin-trainer.js';
 export { BatchPlanner } from './training/batches.js';
-export {
-  checkpointDirFor,
-  hasCheckpoint,
-  readCheckpoint,
-  removeCheckpoint,
-  saveCheckpoint,
-  type CheckpointSpec,
-  type TrainingCheckpoint,
-} from './training/checkpoint.js';
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointSpec, type TrainingCheckpoint } from './training/checkpoint-format.js';
 
 export {
   Detector,
@@ -80,14 +76,13 @@ export {
   type ResolvedDetectorSpec,
   type Scores,
 } from './model/detector.js';
-export { assertModelDirectoryReplaceable, saveModel, loadModel, readManifest } from './model/store.js';
+export { detectorSettingsSchema, describeSettingsIssue, type DetectorSettings } from './model/detector-settings.js';
+export { decodeModel, encodeModel, parseManifest, type ModelFiles } from './model/model-files.js';
+export { MANIFEST_FILE, WEIGHTS_FILE } from './model/manifest.js';
 export type { ModelManifest, ComponentSpec, WeightSpec } from './model/manifest.js';
 export { applyPreprocessing, fitMinMax, type Preprocessing } from './model/preprocessing.js';
 
 export { auroc, auprc, f1AtThreshold, evaluateScores, type Evaluation } from './metrics/metrics.js';
 export { semiSupervisedSplit, takeRows, type ProtocolSplit } from './bench/tabular-protocol.js';
-export { loaderFor, loadDataset } from './data/load-dataset.js';
 export { oneVsRestSplit, type OneVsRestOptions, type OneVsRestSplit } from './bench/mnist-protocol.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
-export { assertReplaceableDirectory, writeDirectoryAtomically, type OwnedDirectory } from './io/atomic-directory.js';
-export { checkChunkRows, chunkDataset, describeIoError, readInputFile } from './io/input-files.js';

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Detector, Encoder, ImdadError, auroc, createContainer, loadModel, saveModel, tf, useBackend, type Dataset } from '@imdad/core';
+import { Detector, Encoder, ImdadError, auroc, createContainer, tf, useBackend, type Dataset } from '@imdad/core';
+import { loadModel, saveModel } from '@imdad/core/node';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import backboneCnnModule from './backbone-cnn-module.js';

@@ -3,7 +3,8 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { ImdadError, checkChunkRows, describeIoError, readInputFile, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { ImdadError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { checkChunkRows, describeIoError, readInputFile } from '@imdad/core/node';
 import { injectable } from 'inversify';
 import { checkIdxLength, decompress, idxValueCount, isGzip, parseIdx, parseIdxHeader, type IdxHeader } from './idx.js';
 

@@ -1,6 +1,7 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { ImdadError, checkChunkRows, describeIoError, readInputFile, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { ImdadError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { checkChunkRows, describeIoError, readInputFile } from '@imdad/core/node';
 import { injectable } from 'inversify';
 import { PNG } from 'pngjs';
 import { resizeBilinear, toChannels, type RgbaImage } from './image-ops.js';

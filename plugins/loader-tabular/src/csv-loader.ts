@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { injectable } from 'inversify';
-import { ImdadError, checkChunkRows, describeIoError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { ImdadError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { checkChunkRows, describeIoError } from '@imdad/core/node';
 import { CsvRecordParser } from './csv-parser.js';
 import { isFiniteFloat32 } from './npy.js';
 

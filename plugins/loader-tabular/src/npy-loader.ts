@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { injectable } from 'inversify';
-import { ImdadError, checkChunkRows, chunkDataset, describeIoError, readInputFile, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { ImdadError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { checkChunkRows, chunkDataset, describeIoError, readInputFile } from '@imdad/core/node';
 import {
   NPY_PREAMBLE_BYTES,
   checkNpyDataLength,

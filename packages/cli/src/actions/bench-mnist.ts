@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Encoder, ImdadError, getContribution, loadDataset, oneVsRestSplit } from '@imdad/core';
+import { Encoder, ImdadError, getContribution, oneVsRestSplit } from '@imdad/core';
+import { loadDataset } from '@imdad/core/node';
 import type { BenchArgs } from '../commands/bench.js';
 import { createContext } from '../context.js';
 import { fmt } from '../output.js';

@@ -1,4 +1,5 @@
-import { ImdadError, evaluateScores, loadDataset, loadModel } from '@imdad/core';
+import { ImdadError, evaluateScores } from '@imdad/core';
+import { loadDataset, loadModel } from '@imdad/core/node';
 import type { EvaluateArgs } from '../commands/evaluate.js';
 import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';

@@ -1,16 +1,6 @@
 import path from 'node:path';
-import {
-  Explainer,
-  ImdadError,
-  assertReplaceableDirectory,
-  getContribution,
-  loadDataset,
-  loadModel,
-  parseOptions,
-  writeDirectoryAtomically,
-  type Explanation,
-  type ExplanationReport,
-} from '@imdad/core';
+import { Explainer, ImdadError, getContribution, parseOptions, type Explanation, type ExplanationReport } from '@imdad/core';
+import { assertReplaceableDirectory, loadDataset, loadModel, writeDirectoryAtomically } from '@imdad/core/node';
 import type { ExplainArgs } from '../commands/explain.js';
 import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';

@@ -1,4 +1,4 @@
-import { loadModel } from '@imdad/core';
+import { loadModel } from '@imdad/core/node';
 import type { InspectArgs } from '../commands/inspect.js';
 import { createContext } from '../context.js';
 import { fmt } from '../output.js';

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { ImdadError, loadModel, loaderFor, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { ImdadError, type DataLoader, type Dataset, type LoadOptions } from '@imdad/core';
+import { loadModel, loaderFor } from '@imdad/core/node';
 import type { ScoreArgs } from '../commands/score.js';
 import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';

@@ -1,19 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import {
-  Detector,
-  ImdadError,
-  assertModelDirectoryReplaceable,
-  checkpointDirFor,
-  hasCheckpoint,
-  loadDataset,
-  readCheckpoint,
-  removeCheckpoint,
-  resolveDetectorSpec,
-  saveModel,
-  type DetectorSpec,
-  type TrainingCheckpoint,
-} from '@imdad/core';
+import { Detector, ImdadError, resolveDetectorSpec, type DetectorSpec, type TrainingCheckpoint } from '@imdad/core';
+import { assertModelDirectoryReplaceable, checkpointDirFor, hasCheckpoint, loadDataset, readCheckpoint, removeCheckpoint, saveCheckpoint, saveModel } from '@imdad/core/node';
 import type { TrainArgs } from '../commands/train.js';
 import { loadOptions } from '../data-options.js';
 import { createContext } from '../context.js';
@@ -104,6 +92,7 @@ export async function train(args: TrainArgs): Promise<void> {
     backend: context.backend,
     checkpoint: {
       dir: checkpointDir,
+      save: (checkpoint) => saveCheckpoint(checkpointDir, checkpoint),
       every: args.checkpointEvery,
       dataSource: path.resolve(run.data),
       labelColumn: run.labelColumn,

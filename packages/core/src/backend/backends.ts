@@ -2,8 +2,8 @@ import { ImdadError } from '../errors.js';
 import { tf } from '../tf.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 
-/** Tensor backends, fastest first: the order `auto` tries them in. */
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** Tensor backends, fastest first: the order `auto` tries them in (`webgl` runs in browsers only). */
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgl', 'wasm', 'cpu'] as const;
 /** One of the tensor backends imdad can run on. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 /** A backend to use, or `auto` for the fastest available one. */
@@ -16,9 +16,11 @@ export const BACKEND_ENV_VAR = 'IMDAD_BACKEND';
  * How each backend is brought in. The two native ones share tfjs's backend
  * name `tensorflow`; which package registered it tells CUDA from CPU.
  */
-const BACKENDS: Record<BackendName, { packageName?: string; tfjsName: string }> = {
+const BACKENDS: Record<BackendName, { packageName?: string; tfjsName: string; unavailable?: string }> = {
   'tensorflow-gpu': { packageName: '@tensorflow/tfjs-node-gpu', tfjsName: 'tensorflow' },
   tensorflow: { packageName: '@tensorflow/tfjs-node', tfjsName: 'tensorflow' },
+  // Part of @tensorflow/tfjs, which registers it only in a browser.
+  webgl: { tfjsName: 'webgl', unavailable: 'needs a browser with WebGL' },
   wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfjsName: 'wasm' },
   cpu: { tfjsName: 'cpu' },
 };
@@ -43,7 +45,8 @@ export function isBackendPreference(value: string): value is BackendPreference {
 
 /** Reads `IMDAD_BACKEND`, failing clearly on a value that is not a backend. */
 export function backendFromEnvironment(): BackendPreference | undefined {
-  const value = process.env[BACKEND_ENV_VAR];
+  // Browsers have no process: no environment to read.
+  const value = globalThis.process?.env?.[BACKEND_ENV_VAR];
   if (value === undefined || value === '') return undefined;
   if (!isBackendPreference(value)) {
     throw new ImdadError('config', `${BACKEND_ENV_VAR}=${value} is not a backend (allowed: auto, ${BACKEND_NAMES.join(', ')})`);
@@ -56,10 +59,15 @@ function probe(name: BackendName): Promise<BackendStatus> {
   let status = probed.get(name);
   if (!status) {
     status = (async (): Promise<BackendStatus> => {
-      const { packageName } = BACKENDS[name];
-      if (packageName) {
+      const { packageName, tfjsName, unavailable } = BACKENDS[name];
+      // A bundled app imports backend packages itself (they are registered already); Node imports them here.
+      // The two native packages share one tfjs name, so for them only their own import tells.
+      const registered = tfjsName !== 'tensorflow' && tf.findBackendFactory(tfjsName) !== null;
+      if (!registered && unavailable) return { name, available: false, reason: unavailable };
+      if (packageName && !registered) {
         try {
-          await import(packageName);
+          // The name is a variable, so that bundlers leave the optional native packages out.
+          await import(/* @vite-ignore */ packageName);
         } catch (error) {
           const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
           const reason = missing ? `${packageName} is not installed` : firstLine(error);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Container } from 'inversify';
 import { sampleSize, type Dataset } from '../contracts/dataset.js';
 import { Encoder } from '../contracts/encoder.js';
@@ -13,10 +12,9 @@ import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
   firstDifference,
-  saveCheckpoint,
   type CheckpointSpec,
   type TrainingCheckpoint,
-} from '../training/checkpoint.js';
+} from '../training/checkpoint-format.js';
 import { embedInBatches } from '../training/embed.js';
 import { IMDAD_VERSION } from '../version.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, type ComponentSpec, type ModelManifest } from './manifest.js';
@@ -86,10 +84,12 @@ export function resolveDetectorSpec(container: Container, spec: DetectorSpec): R
   };
 }
 
-/** Checkpoints of a training run (see `checkpointDirFor`). */
+/** Checkpoints of a training run (on disk: `saveCheckpoint` and `checkpointDirFor` of `@imdad/core/node`). */
 export interface CheckpointOptions {
-  /** The checkpoint folder, written atomically and replaced at each checkpoint. */
+  /** Where checkpoints go (a folder), named in messages. */
   readonly dir: string;
+  /** Stores a checkpoint, replacing the previous one; training waits for it. */
+  readonly save: (checkpoint: TrainingCheckpoint) => Promise<void>;
   /** Save after every `every` completed epochs; 0: never (a resume still continues from `resume`). */
   readonly every: number;
   /** The training data's absolute path and label column, recorded so that a resume can reload it. */
@@ -130,11 +130,23 @@ function describeNames(names: readonly string[]): string {
   return names.length <= 5 ? names.join(', ') : `${names.slice(0, 4).join(', ')}, ... ${names[names.length - 1]}`;
 }
 
-function fingerprint(dataset: Dataset): string {
-  const hash = createHash('sha256');
-  hash.update(new Uint8Array(dataset.x.buffer, dataset.x.byteOffset, dataset.x.byteLength));
-  if (dataset.y) hash.update(dataset.y);
-  return hash.digest('hex');
+/**
+ * sha256 (hex) of the features' bytes followed by the labels: WebCrypto, so
+ * that it is the same in Node and in browsers. Without WebCrypto (a browser
+ * page served over plain http) the data goes unfingerprinted.
+ */
+async function fingerprint(dataset: Dataset): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return 'unavailable';
+  const features = new Uint8Array(dataset.x.buffer, dataset.x.byteOffset, dataset.x.byteLength);
+  let bytes = features;
+  if (dataset.y) {
+    bytes = new Uint8Array(features.byteLength + dataset.y.byteLength);
+    bytes.set(features);
+    bytes.set(dataset.y, features.byteLength);
+  }
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -185,7 +197,7 @@ export class Detector implements ExplainableModel {
     if (dataset.y?.every((label) => label === 1)) {
       throw new ImdadError('input', `${where}: every training row is a labeled anomaly (label 1); unlabeled rows (label 0) are needed`);
     }
-    const dataFingerprint = fingerprint(dataset);
+    const dataFingerprint = await fingerprint(dataset);
     const resume = options.checkpoint?.resume;
     if (resume) checkResumable(resume, runSpec, dataFingerprint, dataset);
     const width = sampleSize(dataset.sampleShape);
@@ -213,7 +225,7 @@ export class Detector implements ExplainableModel {
           every: checkpoint.every,
           resumeFrom: resume?.snapshot,
           save: (snapshot) =>
-            saveCheckpoint(checkpoint.dir, {
+            checkpoint.save({
               format: CHECKPOINT_FORMAT,
               formatVersion: CHECKPOINT_FORMAT_VERSION,
               createdAt: new Date().toISOString(),

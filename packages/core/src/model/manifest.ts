@@ -81,5 +81,7 @@ export interface ModelManifest {
 
 export const MODEL_FORMAT = 'imdad-model';
 export const MODEL_FORMAT_VERSION = 1;
+/** The model directory's manifest: what the model is and how to rebuild it. */
 export const MANIFEST_FILE = 'manifest.json';
+/** The model directory's weights: every weight as little-endian float32, in manifest order. */
 export const WEIGHTS_FILE = 'weights.bin';

@@ -6,7 +6,7 @@ import { createContainer } from '../container.js';
 import { Encoder } from '../contracts/encoder.js';
 import { listContributions } from '../contributions.js';
 import { ImdadError } from '../errors.js';
-import { loadPlugin, pluginPackageCandidates } from './resolve.js';
+import { loadPlugin, loadPlugins, pluginPackageCandidates } from './resolve.js';
 
 const INVERSIFY = new URL('../../../../node_modules/inversify/lib/index.js', import.meta.url).href;
 
@@ -64,7 +64,7 @@ describe('loadPlugin', () => {
       const foo = await loadPlugin('foo', [root]);
       expect(foo.packageName).toBe('imdad-plugin-foo');
       expect(foo.manifest.kind).toBe('encoder');
-      const { container, plugins } = await createContainer({ plugins: ['foo', '@acme/bar'], resolveFrom: [root] });
+      const { container, plugins } = await createContainer({ plugins: await loadPlugins(['foo', '@acme/bar', 'foo'], [root]) });
       expect(plugins.map((p) => p.manifest.name)).toContain('bar-plugin');
       expect(listContributions(container, Encoder).map((e) => e.name)).toEqual(['foo', 'bar']);
     });
@@ -113,7 +113,7 @@ describe('loadPlugin', () => {
       const root = tempRoot();
       writePackage(root, 'imdad-plugin-a', GOOD_PLUGIN('same'));
       writePackage(root, 'imdad-plugin-b', GOOD_PLUGIN('same'));
-      await expect(createContainer({ plugins: ['a', 'b'], resolveFrom: [root] })).rejects.toThrow(/two plugins provide the backbone "same"/);
+      await expect(createContainer({ plugins: await loadPlugins(['a', 'b'], [root]) })).rejects.toThrow(/two plugins provide the backbone "same"/);
     });
   });
 });

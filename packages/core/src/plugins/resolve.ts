@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ContainerModule } from 'inversify';
 import { ImdadError } from '../errors.js';
-import { PLUGIN_KINDS, type LoadedPlugin, type PluginManifest } from '../contracts/plugin.js';
+import type { LoadedPlugin } from '../contracts/plugin.js';
+import { pluginFromModule, type PluginModule } from './plugin-module.js';
 
 const BUILT_IN_SCOPE = '@imdad';
 const THIRD_PARTY_PREFIX = 'imdad-plugin';
@@ -94,23 +94,6 @@ function locate(name: string, resolveFrom: readonly string[]): Located | undefin
   return undefined;
 }
 
-/** Duck-typed, so that a plugin built against another copy of inversify still loads. */
-function isContainerModule(value: unknown): value is ContainerModule {
-  return typeof value === 'object' && value !== null && typeof (value as ContainerModule).load === 'function';
-}
-
-function validManifest(value: unknown): value is PluginManifest {
-  const m = value as PluginManifest | undefined;
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof m.name === 'string' &&
-    typeof m.description === 'string' &&
-    (PLUGIN_KINDS as readonly string[]).includes(m.kind) &&
-    Array.isArray(m.provides)
-  );
-}
-
 /**
  * Loads a plugin by name: a built-in short name, a third-party package name or
  * a path. Its module must export a `ContainerModule` as default and a
@@ -126,7 +109,7 @@ export async function loadPlugin(name: string, resolveFrom: readonly string[]): 
       `plugin "${name}" is not installed (looked for ${tried}); install it with npm or fix the name in your rc file`,
     );
   }
-  let loaded: { default?: unknown; manifest?: unknown };
+  let loaded: PluginModule;
   try {
     loaded = (await import(pathToFileURL(located.entry).href)) as typeof loaded;
   } catch (error) {
@@ -135,11 +118,12 @@ export async function loadPlugin(name: string, resolveFrom: readonly string[]): 
       cause: error,
     });
   }
-  if (!isContainerModule(loaded.default) || !validManifest(loaded.manifest)) {
-    throw new ImdadError(
-      'plugin-invalid',
-      `plugin "${name}" (${located.packageName}) must export a ContainerModule as default and a manifest { name, kind, description, provides }`,
-    );
-  }
-  return { manifest: loaded.manifest, module: loaded.default, packageName: located.packageName, requested: name };
+  return pluginFromModule(loaded, located.packageName, name);
+}
+
+/** Loads plugins by name, in order, each once (see {@link loadPlugin}), for `createContainer`. */
+export async function loadPlugins(names: readonly string[], resolveFrom: readonly string[]): Promise<LoadedPlugin[]> {
+  const plugins: LoadedPlugin[] = [];
+  for (const name of new Set(names)) plugins.push(await loadPlugin(name, resolveFrom));
+  return plugins;
 }

@@ -13,7 +13,8 @@ import { LogisticHead, SslmHead } from '../heads/max-margin-heads.js';
 import { Detector } from '../model/detector.js';
 import { syntheticDataset, TinyEncoder } from '../testing/fixtures.js';
 import { tf } from '../tf.js';
-import { checkpointDirFor, readCheckpoint, saveCheckpoint, type TrainingCheckpoint } from './checkpoint.js';
+import type { TrainingCheckpoint } from './checkpoint-format.js';
+import { checkpointDirFor, readCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { MaxMarginTrainer } from './max-margin-trainer.js';
 
 const trainer = new MaxMarginTrainer();
@@ -183,11 +184,11 @@ describe('training checkpoints', () => {
       it('should give the weights of the uninterrupted run, the full epoch count, and record where it resumed', async () => {
         const c = await container();
         const checkpointDir = checkpointDirFor(path.join(dir, 'model'));
-        const whole = await Detector.train(c, dataset, spec, { checkpoint: { dir: checkpointDir, every: 2, dataSource: '/somewhere/data.csv' } });
+        const whole = await Detector.train(c, dataset, spec, { checkpoint: { dir: checkpointDir, save: (c: TrainingCheckpoint) => saveCheckpoint(checkpointDir, c), every: 2, dataSource: '/somewhere/data.csv' } });
         const saved = await readCheckpoint(checkpointDir);
         expect(saved.snapshot.epoch).toBe(4);
         expect(saved.data).toMatchObject({ source: '/somewhere/data.csv', rows: dataset.n, fingerprint: whole.manifest.training.fingerprint });
-        const resumed = await Detector.train(c, dataset, saved.spec, { checkpoint: { dir: checkpointDir, every: 2, resume: saved } });
+        const resumed = await Detector.train(c, dataset, saved.spec, { checkpoint: { dir: checkpointDir, save: (c: TrainingCheckpoint) => saveCheckpoint(checkpointDir, c), every: 2, resume: saved } });
         expect(Array.from(resumed.flatWeights())).toEqual(Array.from(whole.flatWeights()));
         expect(resumed.manifest.training.epochs).toBe(5);
         expect(resumed.manifest.training.resumedAtEpoch).toBe(4);
@@ -201,14 +202,14 @@ describe('training checkpoints', () => {
       it('should refuse other data (input) and another option (usage, naming the key)', async () => {
         const c = await container();
         const checkpointDir = checkpointDirFor(path.join(dir, 'other'));
-        (await Detector.train(c, dataset, spec, { checkpoint: { dir: checkpointDir, every: 2 } })).dispose();
+        (await Detector.train(c, dataset, spec, { checkpoint: { dir: checkpointDir, save: (c: TrainingCheckpoint) => saveCheckpoint(checkpointDir, c), every: 2 } })).dispose();
         const saved = await readCheckpoint(checkpointDir);
         const changed = { ...dataset, x: dataset.x.map((v, i) => (i === 0 ? v + 1 : v)), source: 'changed.csv' };
-        const otherData = await Detector.train(c, changed, saved.spec, { checkpoint: { dir: checkpointDir, every: 2, resume: saved } }).catch((e: unknown) => e);
+        const otherData = await Detector.train(c, changed, saved.spec, { checkpoint: { dir: checkpointDir, save: (c: TrainingCheckpoint) => saveCheckpoint(checkpointDir, c), every: 2, resume: saved } }).catch((e: unknown) => e);
         expect(ImdadError.is(otherData, 'input')).toBe(true);
         expect((otherData as Error).message).toMatch(/^changed\.csv is not the data the interrupted run trained on/);
         const otherSpec = { ...saved.spec, trainerOptions: { ...saved.spec.trainerOptions, learningRate: 0.5 } };
-        const otherOptions = await Detector.train(c, dataset, otherSpec, { checkpoint: { dir: checkpointDir, every: 2, resume: saved } }).catch((e: unknown) => e);
+        const otherOptions = await Detector.train(c, dataset, otherSpec, { checkpoint: { dir: checkpointDir, save: (c: TrainingCheckpoint) => saveCheckpoint(checkpointDir, c), every: 2, resume: saved } }).catch((e: unknown) => e);
         expect(ImdadError.is(otherOptions, 'usage')).toBe(true);
         expect((otherOptions as Error).message).toContain('trainerOptions.learningRate');
         expect(existsSync(checkpointDir)).toBe(true);

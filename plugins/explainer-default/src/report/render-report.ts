@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   IMDAD_VERSION,
   sampleSize,
@@ -32,6 +31,11 @@ const METHOD_NAMES: Record<string, string> = {
 /** Escapes text for HTML content and attribute values. */
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** The last part of a path or URL (`/data/cardio.csv` -> `cardio.csv`), without Node's path module. */
+function baseName(source: string): string {
+  return source.split(/[\\/]/).filter(Boolean).pop() ?? source;
 }
 
 /** 4 significant digits. */
@@ -75,8 +79,8 @@ function figure(content: string, caption: string, className = ''): string {
   return `<figure${className ? ` class="${className}"` : ''}>${content}<figcaption>${caption}</figcaption></figure>`;
 }
 
-function image(pixels: Pixels, alt: string): string {
-  return `<img src="${pngDataUri(encodePng(pixels.width, pixels.height, pixels.rgba))}" width="${pixels.width}" height="${pixels.height}" alt="${esc(alt)}">`;
+async function image(pixels: Pixels, alt: string): Promise<string> {
+  return `<img src="${pngDataUri(await encodePng(pixels.width, pixels.height, pixels.rgba))}" width="${pixels.width}" height="${pixels.height}" alt="${esc(alt)}">`;
 }
 
 /** The colour bar of the heatmaps, from `-limit` to `+limit`. */
@@ -177,7 +181,7 @@ async function rowSection(
     const input = model.preprocess(takeRows(request.data, [row.index]).x);
     const heat = heatmapPixels(row.attributions, geometry, scale);
     attribution = figure(
-      `<div class="pair">${image(imagePixels(input, geometry, scale), `row ${row.index}`)}${image(heat, `attributions of row ${row.index}`)}</div>${colorBar(heat.limit)}`,
+      `<div class="pair">${await image(imagePixels(input, geometry, scale), `row ${row.index}`)}${await image(heat, `attributions of row ${row.index}`)}</div>${colorBar(heat.limit)}`,
       `Row ${row.index} and its ${method} attributions per pixel${geometry.channels > 1 ? ' (summed over channels)' : ''}: red raises the score, blue lowers it.`,
       'image',
     );
@@ -197,7 +201,7 @@ async function rowSection(
 }
 
 /** The model read-out: what the model is and the sphere read from its weights. */
-function readout(model: ExplainableModel, request: ExplanationRequest, explanation: Explanation, geometry: ImageGeometry | undefined): string {
+async function readout(model: ExplainableModel, request: ExplanationRequest, explanation: Explanation, geometry: ImageGeometry | undefined): Promise<string> {
   const { sphere } = explanation;
   const component = (c?: { name: string; options: Record<string, unknown> }): string =>
     c ? `${esc(c.name)} <code>${esc(JSON.stringify(c.options))}</code>` : '—';
@@ -212,7 +216,7 @@ function readout(model: ExplainableModel, request: ExplanationRequest, explanati
     : '—';
   const referenceImage =
     geometry && model.reference && explanation.baseline?.kind === 'reference'
-      ? `<div class="reference">${image(imagePixels(model.reference, geometry, Math.max(1, Math.ceil(MIN_IMAGE_SIDE / 2 / Math.max(geometry.height, geometry.width)))), 'the reference row')}</div>`
+      ? `<div class="reference">${await image(imagePixels(model.reference, geometry, Math.max(1, Math.ceil(MIN_IMAGE_SIDE / 2 / Math.max(geometry.height, geometry.width)))), 'the reference row')}</div>`
       : '';
   const entries: [string, string][] = [
     ['backbone', component(model.manifest?.encoder)],
@@ -223,7 +227,7 @@ function readout(model: ExplainableModel, request: ExplanationRequest, explanati
     ['read from', 'the head\'s weights: c = −w/2, R² = ‖w‖²/4 − b'],
     ['attributions', `${method}${explanation.baseline ? `, ${steps} steps` : ''}`],
     ['baseline', `${baseline}${referenceImage}`],
-    ['data', `${esc(request.data.source ? path.basename(request.data.source) : 'rows')}: ${request.data.n} rows${request.data.y ? ', labeled' : ''}`],
+    ['data', `${esc(request.data.source ? baseName(request.data.source) : 'rows')}: ${request.data.n} rows${request.data.y ? ', labeled' : ''}`],
   ];
   return `<table class="kv">${entries.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
@@ -243,7 +247,7 @@ along the straight path from the baseline to the row, so that the attributions s
 export async function renderReport(model: ExplainableModel, request: ExplanationRequest, explanation: Explanation): Promise<string> {
   const geometry = imageGeometry(model.inputShape);
   const names = inputNames(model, request, geometry);
-  const title = `imdad explanation: ${request.data.source ? path.basename(request.data.source) : 'rows'}`;
+  const title = `imdad explanation: ${request.data.source ? baseName(request.data.source) : 'rows'}`;
   const sections: string[] = [];
   for (const row of explanation.rows) sections.push(await rowSection(model, request, explanation, row, names, geometry));
   const warning = explanation.sphere.empty
@@ -262,7 +266,7 @@ export async function renderReport(model: ExplainableModel, request: Explanation
 <header><h1>Why these rows score as they do</h1>
 <p class="meta">${esc(title)} · ${explanation.rows.length} rows explained · generated by imdad ${esc(IMDAD_VERSION)}</p></header>
 ${warning}
-<section id="model"><h2>The model</h2>${readout(model, request, explanation, geometry)}</section>
+<section id="model"><h2>The model</h2>${await readout(model, request, explanation, geometry)}</section>
 <section id="overview"><h2>All rows</h2>${await overview(model, request, explanation)}</section>
 <section id="rows"><h2>Explained rows</h2>${rowsTable(explanation, names, request.data.y !== undefined)}</section>
 ${sections.join('\n')}

@@ -1,11 +1,11 @@
 /**
- * End-to-end test of a third-party plugin: examples/custom-backbone
- * (`imdad-plugin-conv1d`) is installed into a fresh npm project together with
- * `npm pack` tarballs of the BUILT workspace packages (`npm run build` first),
- * as a user installs published packages; then the project's own
- * `node_modules/.bin/imdad` runs with `"plugins": ["conv1d"]` in its rc file.
+ * imdad as users install it: `npm pack` tarballs of the BUILT workspace
+ * packages (`npm run build` first) and of examples/custom-backbone
+ * (`imdad-plugin-conv1d`) are installed into a fresh npm project. Then the
+ * project's own `node_modules/.bin/imdad` runs with `"plugins": ["conv1d"]` in
+ * its rc file, and Node scripts and a TypeScript file use the `imdad` library.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,102 @@ describe('imdad-plugin-conv1d installed from npm', () => {
           embeddingDim: DEFAULT_OPTIONS.embeddingDim,
         });
       });
+    });
+  });
+});
+
+/** Runs an ES module script with the project's Node, from the project folder; its stdout is one JSON object. */
+async function runScript(source: string): Promise<Record<string, unknown>> {
+  const result = await runProcess(process.execPath, ['--input-type=module', '-e', source], { cwd: project, env: { IMDAD_BACKEND: 'wasm' } });
+  if (result.code !== 0) throw new Error(`node -e failed (${result.code}):\n${result.stderr}`);
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+}
+
+describe('the imdad library installed from npm', () => {
+  describe('when a script imports Detector from "imdad" and fits on arrays', () => {
+    it('should train, score, save and reload with identical scores, and the CLI should read the saved model', async () => {
+      const out = await runScript(`
+        import { readFileSync } from 'node:fs';
+        import { Detector } from 'imdad';
+        const lines = readFileSync('windows.csv', 'utf8').trim().split('\\n').slice(1).map((l) => l.split(',').map(Number));
+        const x = lines.map((row) => row.slice(0, -1));
+        const y = lines.map((row) => row[row.length - 1]);
+        const detector = await Detector.create({ seed: 1, trainerOptions: { epochs: 3 } });
+        await detector.fit(x, y);
+        const scores = detector.score(x);
+        await detector.save('lib-model');
+        const reloaded = await Detector.load('lib-model');
+        const again = reloaded.score(x);
+        console.log(JSON.stringify({ scores: Array.from(scores), identical: scores.every((s, i) => s === again[i]), radius: reloaded.radius, backend: detector.backend }));
+      `);
+      expect(out).toMatchObject({ identical: true, backend: 'wasm' });
+      expect(out.scores).toHaveLength(ROWS);
+      expect(Number.isFinite(out.radius)).toBe(true);
+      const cli = await imdad(['score', '--model', 'lib-model', '--data', 'windows.csv', '--json']);
+      expect(cli.code, cli.stderr).toBe(0);
+      const cliScores = cli.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { score: number }).score);
+      cliScores.forEach((score, i) => expect(score).toBeCloseTo((out.scores as number[])[i], 5));
+    });
+  });
+
+  describe('when a script names the third-party plugin', () => {
+    it('should resolve "conv1d" from the project, fit it through readData and explain a row', async () => {
+      const out = await runScript(`
+        import { Detector, readData } from 'imdad';
+        const { x, y } = await readData('windows.csv');
+        const detector = await Detector.create({ plugins: ['conv1d'], backbone: 'conv1d', trainerOptions: { epochs: 2 } });
+        await detector.fit(x, y);
+        const explanation = await detector.explain(x, { rows: [19], method: 'gradient', nearest: 0 });
+        console.log(JSON.stringify({ backbone: detector.manifest.encoder.name, attributions: explanation.rows[0].attributions.length }));
+      `);
+      expect(out).toEqual({ backbone: 'conv1d', attributions: WINDOW_LENGTH });
+    });
+  });
+
+  describe('when a TypeScript file uses the API', () => {
+    it('should type-check against the installed declarations, and reject a wrong call', async () => {
+      writeFileSync(
+        path.join(project, 'app.ts'),
+        [
+          "import { Detector, ImdadError, type TrainingProgress } from 'imdad';",
+          "import { Detector as NodeDetector, readData } from 'imdad/node';",
+          'const detector: Detector = await Detector.create({ backbone: "mlp", headOptions: {}, seed: 3 });',
+          'await detector.fit([[0, 1], [1, 0]], [0, 1], { onProgress: (p: TrainingProgress) => p.loss });',
+          'const scores: Float32Array = detector.score({ data: new Float32Array(4), shape: [2, 2] });',
+          'const flagged: boolean[] = detector.predict([[0, 1]]);',
+          'const center: Float32Array = detector.center;',
+          'const same: typeof NodeDetector = Detector;',
+          'const data = await readData("windows.csv");',
+          '// @ts-expect-error: scores are for rows, not strings',
+          'detector.score("windows.csv");',
+          'export { scores, flagged, center, same, data, ImdadError };',
+        ].join('\n'),
+      );
+      writeFileSync(
+        path.join(project, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: true, types: [] }, files: ['app.ts'] }),
+      );
+      const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+      const result = await runProcess(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const installed = JSON.parse(readFileSync(path.join(project, 'node_modules/imdad/package.json'), 'utf8')) as { exports: Record<string, unknown> };
+      expect(Object.keys(installed.exports)).toEqual(expect.arrayContaining(['.', './node', './browser']));
+    });
+  });
+
+  describe('every installed imdad package', () => {
+    it('should have an exports map whose every target, declarations included, is in the tarball', () => {
+      const targets = (entry: unknown): string[] =>
+        typeof entry === 'string' ? [entry] : entry && typeof entry === 'object' ? Object.values(entry).flatMap(targets) : [];
+      for (const dir of workspacePackageDirs()) {
+        const name = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string }).name;
+        const installedDir = path.join(project, 'node_modules', name);
+        const pkg = JSON.parse(readFileSync(path.join(installedDir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
+        expect(pkg.exports, name).toBeDefined();
+        const files = targets(pkg.exports);
+        expect(files.some((file) => file.endsWith('.d.ts')), `${name} exports no type declarations`).toBe(true);
+        for (const file of files) expect(existsSync(path.join(installedDir, file)), `${name}: ${file}`).toBe(true);
+      }
     });
   });
 });
