@@ -46,7 +46,8 @@ export class Conv1dEncoder implements Encoder<Conv1dOptions> {
   build(inputShape: readonly number[], options: Conv1dOptions, { seed }: EncoderBuildContext): tf.LayersModel {
     const [length, channels] = windowShape(inputShape);
     // One seed per layer: the same seed rebuilds the same weights when a saved model is loaded.
-    let layerSeed = seed;
+    // From seed + 1: tfjs's normal initialisers (heNormal) take a seed of 0 as "no seed" and draw from Math.random.
+    let layerSeed = seed + 1;
     const conv = () =>
       tf.layers.conv1d({
         filters: options.filters,

@@ -86,3 +86,6 @@ export { auroc, auprc, f1AtThreshold, evaluateScores, type Evaluation } from './
 export { semiSupervisedSplit, takeRows, type ProtocolSplit } from './bench/tabular-protocol.js';
 export { oneVsRestSplit, type OneVsRestOptions, type OneVsRestSplit } from './bench/mnist-protocol.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
+export { BatchNormActivation } from './layers/batch-norm-activation.js';
+export { DenseActivation } from './layers/dense-activation.js';
+export { InputConv2D } from './layers/input-conv2d.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Detector, Encoder, ImdadError, auroc, createContainer, tf, useBackend, type Dataset } from '@imdad/core';
+import { BatchNorm, Detector, Encoder, ImdadError, auroc, createContainer, tf, useBackend, type Dataset } from '@imdad/core';
 import { loadModel, saveModel } from '@imdad/core/node';
 import { Container } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,61 @@ describe('CnnEncoder', () => {
         expect(ImdadError.is(error, 'config')).toBe(true);
         expect((error as Error).message).toMatch(/use at most 3 blocks/);
       });
+    });
+
+    describe('when compared with the same net built from tfjs layers and core BatchNorm', () => {
+      /** The architecture before the fused layers: conv2d, BatchNorm, leakyReLU, max pool; dense. */
+      function reference(shape: number[], given: CnnOptions, seed: number): tf.LayersModel {
+        let layerSeed = seed;
+        const model = tf.sequential();
+        model.add(tf.layers.inputLayer({ inputShape: shape }));
+        for (const count of given.filters ?? [8, 4]) {
+          model.add(tf.layers.conv2d({ filters: count, kernelSize: given.kernelSize, padding: 'same', useBias: given.bias && !given.batchNorm, kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }) }));
+          if (given.batchNorm) model.add(new BatchNorm({ center: given.bias, scale: false }));
+          model.add(tf.layers.leakyReLU({ alpha: 0.1 }));
+          model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+        }
+        model.add(tf.layers.flatten());
+        model.add(tf.layers.dense({ units: given.embeddingDim, useBias: given.bias, kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }) }));
+        return model;
+      }
+
+      for (const backend of ['wasm', 'cpu'] as const) {
+        for (const given of [options({ filters: [4, 3], kernelSize: 3, embeddingDim: 6 }), options({ filters: [4, 3], kernelSize: 3, embeddingDim: 6, bias: true }), options({ filters: [4, 3], kernelSize: 3, embeddingDim: 6, batchNorm: false, bias: true })]) {
+          it(`should have the same weights in the same order and the same outputs and gradients on ${backend} (bias ${given.bias}, batch norm ${given.batchNorm})`, async () => {
+            await useBackend(backend);
+            try {
+              const network = encoder.build([12, 12, 1], given, { seed: 4 });
+              const expected = reference([12, 12, 1], given, 4);
+              const shapes = (m: tf.LayersModel) => m.weights.map((w) => w.shape);
+              expect(shapes(network)).toEqual(shapes(expected));
+              network.getWeights().forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(expected.getWeights()[i].dataSync())));
+              const x = squares({ normals: 6, anomalies: 2, labeled: 0 });
+              const input = tf.tensor4d(x.x, [x.n, 12, 12, 1]);
+              const run = (m: tf.LayersModel) =>
+                tf.tidy(() => {
+                  const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
+                  const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(input, { training: true }) as tf.Tensor)) as tf.Scalar, variables);
+                  const inference = m.apply(input, { training: false }) as tf.Tensor;
+                  // Explanations differentiate the inference-mode net with respect to its input.
+                  const inputGradient = tf.grad((t: tf.Tensor) => tf.sum(tf.square(m.apply(t, { training: false }) as tf.Tensor)))(input);
+                  return [value, inference, inputGradient, ...variables.map((v) => grads[v.name]), ...m.getWeights()].map((t) => Float32Array.from(t.dataSync()));
+                });
+              const actual = run(network);
+              const wanted = run(expected);
+              actual.forEach((values, i) => {
+                const scale = Math.max(1, ...Array.from(wanted[i], Math.abs));
+                values.forEach((v, k) => expect(Math.abs(v - wanted[i][k])).toBeLessThan(1e-4 * scale));
+              });
+              input.dispose();
+              network.dispose();
+              expected.dispose();
+            } finally {
+              await useBackend('wasm');
+            }
+          });
+        }
+      }
     });
 
     describe('when options are invalid', () => {

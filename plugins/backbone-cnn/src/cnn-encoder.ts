@@ -1,4 +1,4 @@
-import { BatchNorm, ImdadError, tf, type Encoder, type EncoderBuildContext } from '@imdad/core';
+import { BatchNormActivation, ImdadError, InputConv2D, tf, type Encoder, type EncoderBuildContext } from '@imdad/core';
 import { injectable } from 'inversify';
 import { z } from 'zod';
 
@@ -68,20 +68,18 @@ export class CnnEncoder implements Encoder<CnnOptions> {
     let layerSeed = seed;
     const model = tf.sequential({ name: 'cnn' });
     model.add(tf.layers.inputLayer({ inputShape: [...inputShape] }));
-    for (const count of filters) {
-      model.add(
-        tf.layers.conv2d({
-          filters: count,
-          kernelSize: options.kernelSize,
-          padding: 'same',
-          useBias: options.bias && !options.batchNorm,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }),
-        }),
-      );
-      if (options.batchNorm) model.add(new BatchNorm({ center: options.bias, scale: false }));
-      model.add(tf.layers.leakyReLU({ alpha: 0.1 }));
+    filters.forEach((count, block) => {
+      const conv = {
+        filters: count,
+        kernelSize: options.kernelSize,
+        useBias: options.bias && !options.batchNorm,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }),
+      };
+      model.add(block === 0 ? new InputConv2D(conv) : tf.layers.conv2d({ ...conv, padding: 'same' }));
+      if (options.batchNorm) model.add(new BatchNormActivation({ center: options.bias, alpha: 0.1 }));
+      else model.add(tf.layers.leakyReLU({ alpha: 0.1 }));
       model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
-    }
+    });
     model.add(tf.layers.flatten());
     model.add(
       tf.layers.dense({

@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { createContainer, Detector, Encoder, tf, useBackend, type Dataset } from '@imdad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultHiddenUnits, MlpEncoder } from './mlp-encoder.js';
+import { defaultHiddenUnits, MlpEncoder, type MlpOptions } from './mlp-encoder.js';
 
 const encoder = new MlpEncoder();
 
@@ -44,6 +44,56 @@ describe('MlpEncoder', () => {
         expect(first(a)).not.toEqual(first(c));
         [a, b, c].forEach((m) => m.dispose());
       });
+    });
+
+    describe('when compared with the same net built from tf.layers.dense and activation layers', () => {
+      /** The architecture before the fused layer: dense (linear), activation, ..., dense. */
+      function reference(width: number, options: MlpOptions, seed: number): tf.LayersModel {
+        let layerSeed = seed;
+        const model = tf.sequential();
+        model.add(tf.layers.inputLayer({ inputShape: [width] }));
+        const dense = (units: number) => tf.layers.dense({ units, useBias: options.bias, kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }) });
+        for (const units of options.hiddenUnits ?? defaultHiddenUnits(width)) {
+          model.add(dense(units));
+          model.add(options.activation === 'leaky-relu' ? tf.layers.leakyReLU({ alpha: 0.1 }) : tf.layers.activation({ activation: options.activation as 'relu' | 'tanh' }));
+        }
+        model.add(dense(options.embeddingDim));
+        return model;
+      }
+
+      for (const backend of ['cpu', 'wasm'] as const) {
+        for (const given of [{}, { bias: false }, { activation: 'relu' }, { activation: 'tanh' }]) {
+          it(`should have the same weights in the same order and the same outputs and gradients on ${backend} (${JSON.stringify(given)})`, async () => {
+            await useBackend(backend);
+            try {
+              const options = encoder.optionsSchema.parse({ hiddenUnits: [12, 6], embeddingDim: 4, ...given });
+              const network = encoder.build([5], options, { seed: 3 });
+              const expected = reference(5, options, 3);
+              expect(network.weights.map((w) => w.shape)).toEqual(expected.weights.map((w) => w.shape));
+              network.getWeights().forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(expected.getWeights()[i].dataSync())));
+              const data = tinyDataset();
+              const input = tf.tensor2d(data.x, [data.n, 5]);
+              const run = (m: tf.LayersModel) =>
+                tf.tidy(() => {
+                  const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
+                  const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(input, { training: true }) as tf.Tensor)) as tf.Scalar, variables);
+                  return [value, m.apply(input) as tf.Tensor, ...variables.map((v) => grads[v.name])].map((t) => Float32Array.from(t.dataSync()));
+                });
+              const actual = run(network);
+              const wanted = run(expected);
+              actual.forEach((values, i) => {
+                const scale = Math.max(1, ...Array.from(wanted[i], Math.abs));
+                values.forEach((v, k) => expect(Math.abs(v - wanted[i][k])).toBeLessThan(1e-5 * scale));
+              });
+              input.dispose();
+              network.dispose();
+              expected.dispose();
+            } finally {
+              await useBackend('cpu');
+            }
+          });
+        }
+      }
     });
 
     describe('when a bad option is given', () => {

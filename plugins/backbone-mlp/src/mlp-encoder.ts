@@ -1,4 +1,4 @@
-import { BatchNorm, ImdadError, sampleSize, tf, type Encoder, type EncoderBuildContext } from '@imdad/core';
+import { BatchNorm, DenseActivation, ImdadError, sampleSize, tf, type Encoder, type EncoderBuildContext } from '@imdad/core';
 import { injectable } from 'inversify';
 import { z } from 'zod';
 
@@ -27,6 +27,11 @@ export function defaultHiddenUnits(inputWidth: number): number[] {
   return [first, first / 2];
 }
 
+/** The slope below 0 of an activation {@link DenseActivation} runs fused; undefined for the others. */
+function fusedSlope(activation: MlpOptions['activation']): number | undefined {
+  return activation === 'leaky-relu' ? 0.1 : activation === 'relu' ? 0 : undefined;
+}
+
 /** A multilayer perceptron for tabular rows (any input shape is flattened). */
 @injectable()
 export class MlpEncoder implements Encoder<MlpOptions> {
@@ -49,13 +54,20 @@ export class MlpEncoder implements Encoder<MlpOptions> {
     const model = tf.sequential({ name: 'mlp' });
     if (inputShape.length !== 1) model.add(tf.layers.flatten({ inputShape: [...inputShape] }));
     else model.add(tf.layers.inputLayer({ inputShape: [width] }));
+    // Dense + activation as one layer where it can be (same weights, same order); otherwise the tfjs layers.
+    const slope = options.batchNorm ? undefined : fusedSlope(options.activation);
+    const useBias = options.bias && !options.batchNorm;
     for (const units of hidden) {
-      model.add(dense(units, 'linear'));
-      if (options.batchNorm) model.add(new BatchNorm({ center: options.bias, scale: false }));
-      model.add(activationLayer(options.activation));
+      if (slope !== undefined) {
+        model.add(new DenseActivation({ units, alpha: slope, useBias, kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }) }));
+      } else {
+        model.add(dense(units, 'linear'));
+        if (options.batchNorm) model.add(new BatchNorm({ center: options.bias, scale: false }));
+        model.add(activationLayer(options.activation));
+      }
       if (options.dropout > 0) model.add(tf.layers.dropout({ rate: options.dropout, seed: layerSeed++ }));
     }
-    model.add(dense(options.embeddingDim, 'linear'));
+    model.add(new DenseActivation({ units: options.embeddingDim, alpha: 1, useBias, kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }) }));
     return model;
   }
 }

@@ -104,6 +104,8 @@ describe('ResnetEncoder', () => {
           return result;
         };
         expect(build(2)).toEqual(build(2));
+        // Seed 0 (the default) too: tfjs's heNormal reads a seed of 0 as "none".
+        expect(build(0)).toEqual(build(0));
         expect(build(2).values).not.toEqual(build(3).values);
       });
     });

@@ -32,7 +32,8 @@ class ResnetBuilder {
     private readonly options: ResnetOptions,
     seed: number,
   ) {
-    this.layerSeed = seed;
+    // From seed + 1: tfjs's normal initialisers (heNormal) take a seed of 0 as "no seed" and draw from Math.random.
+    this.layerSeed = seed + 1;
   }
 
   conv(x: tf.SymbolicTensor, name: string, filters: number, kernelSize: 1 | 3, strides: 1 | 2): tf.SymbolicTensor {

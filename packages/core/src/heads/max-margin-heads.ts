@@ -2,6 +2,7 @@ import { injectable } from 'inversify';
 import { z } from 'zod';
 import type { Head } from '../contracts/head.js';
 import { tf } from '../tf.js';
+import { fusedSphereLoss, registerSphereLossKernels, sphereLossFused } from './fused-sphere-loss.js';
 import { HypersphereHeadModel, maskedMean, targetMasks } from './hypersphere-head.js';
 
 /** Options of the max-margin heads. */
@@ -40,9 +41,27 @@ export class MaxMarginHeadModel extends HypersphereHeadModel {
     private readonly objective: MaxMarginHeadOptions,
   ) {
     super(name, embeddingDim, objective);
+    registerSphereLossKernels();
   }
 
   override loss(phi: tf.Tensor2D, target: tf.Tensor1D, trainingRows: number): tf.Scalar {
+    if (sphereLossFused()) {
+      // One kernel on wasm and cpu, the same objective as the ops below.
+      return tf.tidy(() =>
+        fusedSphereLoss(phi, this.w, this.b, target, {
+          penalty: this.name === 'logistic' ? 0 : this.objective.hinge === 'hard' ? 1 : 2,
+          volume: this.name === 'svm' ? 1 : 0,
+          volumeWeight: this.objective.regularization / trainingRows,
+          normalWeight: this.objective.normalWeight,
+          anomalyWeight: this.objective.anomalyWeight,
+        }),
+      );
+    }
+    return this.lossWithOps(phi, target, trainingRows);
+  }
+
+  /** The objective with tfjs ops: backends without the fused kernel, and the reference its spec compares to. */
+  lossWithOps(phi: tf.Tensor2D, target: tf.Tensor1D, trainingRows: number): tf.Scalar {
     return tf.tidy(() => {
       const f = this.score(phi);
       const { anomalies, unlabeled } = targetMasks(target);

@@ -10,9 +10,10 @@ export interface BatchNormOptions {
   readonly scale: boolean;
 }
 
-const EPSILON = 1e-4;
+/** Added to the variance before the square root (as in core's layers and PyTorch's default order of magnitude). */
+export const BATCH_NORM_EPSILON = 1e-4;
 /** PyTorch's momentum 0.1 (0.9 in Keras terms): the moving statistics keep up with short schedules. */
-const MOMENTUM = 0.9;
+export const BATCH_NORM_MOMENTUM = 0.9;
 
 /**
  * Batch norm over the last axis, written with broadcasting ops. It replaces
@@ -24,13 +25,13 @@ const MOMENTUM = 0.9;
  */
 export class BatchNorm extends tf.layers.Layer {
   /** The layer class name tfjs uses in serialised models (`getClassName`). */
-  static readonly className = 'ImdadBatchNorm';
+  static readonly className: string = 'ImdadBatchNorm';
   private readonly center: boolean;
   private readonly scale: boolean;
   private gamma?: tf.LayerVariable;
-  private beta?: tf.LayerVariable;
-  private movingMean!: tf.LayerVariable;
-  private movingVariance!: tf.LayerVariable;
+  protected beta?: tf.LayerVariable;
+  protected movingMean!: tf.LayerVariable;
+  protected movingVariance!: tf.LayerVariable;
 
   constructor(options: BatchNormOptions) {
     super({ name: options.name });
@@ -62,15 +63,16 @@ export class BatchNorm extends tf.layers.Layer {
         mean = this.movingMean.read();
         variance = this.movingVariance.read();
       }
-      let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPSILON)));
+      let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)));
       if (this.gamma) y = tf.mul(y, this.gamma.read());
       if (this.beta) y = tf.add(y, this.beta.read());
       return y;
     });
   }
 
-  private updateMoving(variable: tf.LayerVariable, batchValue: tf.Tensor): void {
-    variable.write(tf.add(tf.mul(variable.read(), MOMENTUM), tf.mul(batchValue, 1 - MOMENTUM)));
+  /** Moves a moving statistic toward this batch's value (momentum {@link BATCH_NORM_MOMENTUM}). */
+  protected updateMoving(variable: tf.LayerVariable, batchValue: tf.Tensor): void {
+    variable.write(tf.add(tf.mul(variable.read(), BATCH_NORM_MOMENTUM), tf.mul(batchValue, 1 - BATCH_NORM_MOMENTUM)));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -8,6 +8,7 @@ import { SeededRandom } from '../random.js';
 import { tf } from '../tf.js';
 import { BatchPlanner } from './batches.js';
 import { embedInBatches } from './embed.js';
+import { FusedAdamOptimizer } from './fused-adam.js';
 
 /** Options of the Adam trainer. */
 export const trainerOptionsSchema = z.strictObject({
@@ -126,9 +127,10 @@ export class MaxMarginTrainer implements Trainer<MaxMarginTrainerOptions> {
       startPhi.dispose();
     }
 
-    const optimizer = tf.train.adam(options.learningRate);
     const encoderVariables = network.trainableWeights.map((w) => w.read() as tf.Variable);
-    const decayed = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => w.read());
+    const decayed = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => w.read() as tf.Variable);
+    // The L2 penalty's gradient, weightDecay · kernel, is added inside the Adam update (no backward pass through it).
+    const optimizer = new FusedAdamOptimizer(options.learningRate, decayed.map((k) => k.name), options.weightDecay);
     const variables = [...encoderVariables, ...head.trainableVariables];
     const planner = new BatchPlanner(unlabeled, anomalies, options.batchSize, options.anomalyFraction, request.seed);
     const validationTargets = targetsOf(validation, dataset.y);
@@ -147,17 +149,14 @@ export class MaxMarginTrainer implements Trainer<MaxMarginTrainerOptions> {
           const loss = tf.tidy(() => {
             const rows = tf.tensor1d(batch.rows, 'int32');
             const targets = tf.tensor1d(batch.targets);
-            return optimizer.minimize(
-              () => {
-                const phi = network.apply(tf.gather(x, rows), { training: true }) as tf.Tensor2D;
-                const objective = head.loss(phi, targets, train.length);
-                if (options.weightDecay === 0 || decayed.length === 0) return objective;
-                const decay = tf.addN(decayed.map((k) => tf.sum(tf.square(k))));
-                return tf.add(objective, tf.mul(decay, options.weightDecay / 2)) as tf.Scalar;
-              },
+            // The penalty at the weights before the step, as part of the reported loss only: its gradient is in the optimizer.
+            const penalty = options.weightDecay === 0 || decayed.length === 0 ? undefined : tf.mul(tf.addN(decayed.map((k) => tf.sum(tf.square(k)))), options.weightDecay / 2);
+            const objective = optimizer.minimize(
+              () => head.loss(network.apply(tf.gather(x, rows), { training: true }) as tf.Tensor2D, targets, train.length),
               true,
               variables,
             ) as tf.Scalar;
+            return penalty ? (tf.add(objective, penalty) as tf.Scalar) : objective;
           });
           const value = (await loss.data())[0];
           loss.dispose();
@@ -305,7 +304,7 @@ export class MaxMarginTrainer implements Trainer<MaxMarginTrainerOptions> {
         tf.layers.dense({ units: inputSize, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 102 }) }),
       ],
     });
-    const optimizer = tf.train.adam(options.learningRate);
+    const optimizer = new FusedAdamOptimizer(options.learningRate);
     const variables = [...network.trainableWeights, ...decoder.trainableWeights].map((w) => w.read() as tf.Variable);
     const random = new SeededRandom(seed + 31);
     try {
@@ -340,7 +339,7 @@ export class MaxMarginTrainer implements Trainer<MaxMarginTrainerOptions> {
 interface RunState {
   readonly network: tf.LayersModel;
   readonly head: HeadModel;
-  readonly optimizer: tf.AdamOptimizer;
+  readonly optimizer: FusedAdamOptimizer;
   readonly planner: BatchPlanner;
   readonly variables: readonly tf.Variable[];
   readonly history: TrainingProgress[];

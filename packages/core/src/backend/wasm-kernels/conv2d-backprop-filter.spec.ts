@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tf } from '../../tf.js';
+import { useWasmBackendForThisFile } from './wasm-backend.spec-setup.js';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { registerWasmTrainingKernels } from './index.js';
 import { maxAbsDiff, randomValues } from '../../testing/fixtures.js';
@@ -107,19 +108,7 @@ async function cnnGradients(backend: BackendName): Promise<Float32Array[]> {
   return result;
 }
 
-let initialBackend: string | undefined;
-
-beforeAll(async () => {
-  await tf.ready();
-  initialBackend = tf.getBackend();
-  await import('@tensorflow/tfjs-backend-wasm');
-  registerWasmTrainingKernels();
-  expect(await tf.setBackend('wasm')).toBe(true);
-});
-
-afterAll(async () => {
-  if (initialBackend) await tf.setBackend(initialBackend);
-});
+useWasmBackendForThisFile();
 
 describe('conv2dBackpropFilterWasmConfig', () => {
   describe('when registerWasmTrainingKernels has run', () => {

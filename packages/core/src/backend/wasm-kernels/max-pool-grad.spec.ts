@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '../../tf.js';
+import { useWasmBackendForThisFile } from './wasm-backend.spec-setup.js';
 import { registerWasmTrainingKernels } from './index.js';
 import { maxPoolGradWasmConfig } from './max-pool-grad.js';
 import { maxAbsDiff, randomValues } from '../../testing/fixtures.js';
@@ -44,19 +45,7 @@ function describeCase(c: PoolCase): string {
   return `x [${c.xShape}] pool ${c.filterSize} strides ${c.strides} pad ${c.pad} ${extra}`.trim();
 }
 
-let initialBackend: string | undefined;
-
-beforeAll(async () => {
-  await tf.ready();
-  initialBackend = tf.getBackend();
-  await import('@tensorflow/tfjs-backend-wasm');
-  registerWasmTrainingKernels();
-  expect(await tf.setBackend('wasm')).toBe(true);
-});
-
-afterAll(async () => {
-  if (initialBackend) await tf.setBackend(initialBackend);
-});
+useWasmBackendForThisFile();
 
 describe('maxPoolGradWasmConfig', () => {
   describe('when registerWasmTrainingKernels has run', () => {

@@ -65,6 +65,14 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: {}; att
 
   const channels = inChannels;
   const rowStride = inWidth * channels;
+  const pool2x2 =
+    effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padInfo.top === 0 && padInfo.left === 0 &&
+    2 * outHeight <= inHeight && 2 * outWidth <= inWidth;
+  if (pool2x2) {
+    // The common 2x2, stride-2 pooling: four candidates per output, windows that do not overlap.
+    maxPoolGrad2x2(x, dyValues, dx, batchSize, inHeight, rowStride, outHeight, outWidth, channels);
+    return out;
+  }
   const maxValue = new Float32Array(channels);
   const maxIndex = new Int32Array(channels);
   let dyIndex = 0;
@@ -105,6 +113,42 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: {}; att
 }
 
 /** `MaxPoolGrad` for the wasm backend (first maximum of each window, as on cpu). */
+/** MaxPoolGrad for 2x2 windows, stride 2, no padding: the first maximum of each window (row by row) gets dy. */
+function maxPoolGrad2x2(
+  x: tf.TypedArray,
+  dy: tf.TypedArray,
+  dx: tf.TypedArray,
+  batchSize: number,
+  inHeight: number,
+  rowStride: number,
+  outHeight: number,
+  outWidth: number,
+  channels: number,
+): void {
+  let dyIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yR = 0; yR < outHeight; yR++) {
+      const rowStart = (b * inHeight + 2 * yR) * rowStride;
+      for (let yC = 0; yC < outWidth; yC++) {
+        const p0 = rowStart + 2 * yC * channels;
+        const p1 = p0 + channels;
+        const p2 = p0 + rowStride;
+        const p3 = p2 + channels;
+        for (let d = 0; d < channels; d++, dyIndex++) {
+          // Strict comparisons from -Infinity, as the general loop: NaN never wins, ties go to the first.
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          if (x[p0 + d] > best) (best = x[p0 + d]), (at = p0 + d);
+          if (x[p1 + d] > best) (best = x[p1 + d]), (at = p1 + d);
+          if (x[p2 + d] > best) (best = x[p2 + d]), (at = p2 + d);
+          if (x[p3 + d] > best) at = p3 + d;
+          if (at >= 0) dx[at] += dy[dyIndex];
+        }
+      }
+    }
+  }
+}
+
 export const maxPoolGradWasmConfig: tf.KernelConfig = {
   kernelName: tf.MaxPoolGrad,
   backendName: WASM,
