@@ -29,8 +29,11 @@ export class BatchNorm extends tf.layers.Layer {
   private readonly center: boolean;
   private readonly scale: boolean;
   private gamma?: tf.LayerVariable;
+  /** The shift, when `center`. */
   protected beta?: tf.LayerVariable;
+  /** Per-channel mean over training batches, used at inference. */
   protected movingMean!: tf.LayerVariable;
+  /** Per-channel variance over training batches, used at inference. */
   protected movingVariance!: tf.LayerVariable;
 
   constructor(options: BatchNormOptions) {
@@ -70,7 +73,7 @@ export class BatchNorm extends tf.layers.Layer {
     });
   }
 
-  /** Moves a moving statistic toward this batch's value (momentum {@link BATCH_NORM_MOMENTUM}). */
+  /** Moves a moving statistic toward this batch's value (momentum 0.9: PyTorch's 0.1). */
   protected updateMoving(variable: tf.LayerVariable, batchValue: tf.Tensor): void {
     variable.write(tf.add(tf.mul(variable.read(), BATCH_NORM_MOMENTUM), tf.mul(batchValue, 1 - BATCH_NORM_MOMENTUM)));
   }
