@@ -266,7 +266,9 @@ async function loadCase(spec, rows) {
   const full = npzDataset(new Uint8Array(readFileSync(file)), file);
   const width = full.sampleShape[0];
   const n = rows > 0 ? Math.min(rows, full.n) : full.n;
-  const x = minMax(full.x.subarray(0, n * width), n, width);
+  const { applyPreprocessing, fitMinMax } = await import('@imdad/core');
+  const rowsUsed = full.x.subarray(0, n * width);
+  const x = applyPreprocessing(fitMinMax(rowsUsed, n, width), rowsUsed);
   return { x, n, sampleShape: [width], y: labelFirst(full.y.subarray(0, n), nla), source: file };
 }
 
@@ -279,20 +281,4 @@ function labelFirst(y, count) {
     }
   }
   return labels;
-}
-
-function minMax(values, n, width) {
-  const lo = new Float32Array(width).fill(Infinity);
-  const hi = new Float32Array(width).fill(-Infinity);
-  for (let i = 0; i < n * width; i++) {
-    const j = i % width;
-    if (values[i] < lo[j]) lo[j] = values[i];
-    if (values[i] > hi[j]) hi[j] = values[i];
-  }
-  const out = new Float32Array(n * width);
-  for (let i = 0; i < n * width; i++) {
-    const j = i % width;
-    out[i] = hi[j] > lo[j] ? (values[i] - lo[j]) / (hi[j] - lo[j]) : 0;
-  }
-  return out;
 }

@@ -72,10 +72,17 @@ function parseDetectorOptions(options: unknown, where: string): z.output<typeof 
 }
 
 /** Built-in plugins, then imported modules, then plugins by name (resolved from the working directory in Node). */
-async function loadPlugins(given: readonly (string | PluginModule)[]): Promise<LoadedPlugin[]> {
+async function pluginsFor(given: readonly (string | PluginModule)[]): Promise<LoadedPlugin[]> {
   const modules = given.filter((p): p is PluginModule => typeof p !== 'string').map((p, i) => pluginFromModule(p, `plugins[${i}]`));
   const names = given.filter((p): p is string => typeof p === 'string');
   return [...platform().builtInPlugins, ...modules, ...(names.length > 0 ? await platform().loadPlugins(names) : [])];
+}
+
+/** Validated options, the container with their plugins, and the backend they ask for, active. */
+async function setUp(options: unknown, where: string): Promise<{ settings: z.output<typeof optionsSchema>; container: Container; backend: BackendName }> {
+  const settings = parseDetectorOptions(options, where);
+  const { container } = await createContainer({ plugins: await pluginsFor(settings.plugins) });
+  return { settings, container, backend: await useBackend(settings.backend) };
 }
 
 /**
@@ -107,10 +114,9 @@ export class Detector {
    * checked here, before any data is seen.
    */
   static async create(options: DetectorOptions = {}): Promise<Detector> {
-    const settings = parseDetectorOptions(options, 'Detector.create');
-    const { container } = await createContainer({ plugins: await loadPlugins(settings.plugins) });
+    const { settings, container, backend } = await setUp(options, 'Detector.create');
     resolveDetectorSpec(container, settings);
-    return new Detector(container, settings, await useBackend(settings.backend));
+    return new Detector(container, settings, backend);
   }
 
   /**
@@ -119,9 +125,7 @@ export class Detector {
    * the files themselves from {@link Detector.toFiles}.
    */
   static async load(source: string | ModelFiles, options: LoadOptions = {}): Promise<Detector> {
-    const settings = parseDetectorOptions(options, 'Detector.load');
-    const { container } = await createContainer({ plugins: await loadPlugins(settings.plugins) });
-    const backend = await useBackend(settings.backend);
+    const { settings, container, backend } = await setUp(options, 'Detector.load');
     const model =
       typeof source === 'string'
         ? await platform().loadModel(container, source)

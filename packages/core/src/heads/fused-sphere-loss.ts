@@ -20,6 +20,7 @@
  * clip' = 1 on the closed interval).
  */
 import { tf } from '../tf.js';
+import { hasKernels, registerMissingKernels } from '../backend/kernel-registry.js';
 
 /** The kernel's name in the tfjs registry. */
 export const SPHERE_LOSS_KERNEL = 'ImdadSphereLoss';
@@ -162,12 +163,12 @@ const KERNELS: readonly tf.KernelConfig[] = [
 
 /** Registers the kernel for wasm and cpu (idempotent). */
 export function registerSphereLossKernels(): void {
-  for (const config of KERNELS) if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
+  registerMissingKernels(KERNELS);
 }
 
 /** True when the active backend has the kernel. */
 export function sphereLossFused(): boolean {
-  return tf.getKernel(SPHERE_LOSS_KERNEL, tf.getBackend()) !== undefined;
+  return hasKernels([SPHERE_LOSS_KERNEL]);
 }
 
 /** The objective as one op: a scalar, differentiable in phi, w and b (not in target). */

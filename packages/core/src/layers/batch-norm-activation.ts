@@ -1,6 +1,7 @@
 import { ACTIVATION_GRAD } from '../backend/wasm-kernels/activation-grad.js';
 import { BATCH_NORM_ACTIVATION, BATCH_NORM_ACTIVATION_GRAD } from '../backend/wasm-kernels/batch-norm-activation.js';
 import { tf } from '../tf.js';
+import { hasKernels } from '../backend/kernel-registry.js';
 import { BATCH_NORM_EPSILON, BatchNorm } from './batch-norm.js';
 
 /**
@@ -22,8 +23,7 @@ export class BatchNormActivation extends BatchNorm {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const backend = tf.getBackend();
-      const fused = [BATCH_NORM_ACTIVATION, BATCH_NORM_ACTIVATION_GRAD, ACTIVATION_GRAD].every((kernel) => tf.getKernel(kernel, backend) !== undefined);
+      const fused = hasKernels([BATCH_NORM_ACTIVATION, BATCH_NORM_ACTIVATION_GRAD, ACTIVATION_GRAD]);
       const training = kwargs.training === true;
       if (!fused) return this.callWithOps(x, training);
       const attrs = { epsilon: BATCH_NORM_EPSILON, alpha: this.config.alpha };

@@ -1,5 +1,6 @@
 import { ACTIVATION_GRAD } from '../backend/wasm-kernels/activation-grad.js';
 import { tf } from '../tf.js';
+import { hasKernels } from '../backend/kernel-registry.js';
 
 /**
  * A dense layer with a (leaky) ReLU or no activation, as one op: the weights
@@ -41,7 +42,7 @@ export class DenseActivation extends tf.layers.Layer {
       const kernel = this.kernel!.read() as tf.Tensor2D;
       const bias = this.bias?.read() as tf.Tensor1D | undefined;
       const { alpha } = this.config;
-      if (tf.getKernel(ACTIVATION_GRAD, tf.getBackend()) === undefined || x.rank !== 2) {
+      if (!hasKernels([ACTIVATION_GRAD]) || x.rank !== 2) {
         const z = bias ? tf.add(tf.matMul(x, kernel), bias) : tf.matMul(x, kernel);
         return alpha === 1 ? z : alpha === 0 ? tf.relu(z) : tf.leakyRelu(z, alpha);
       }

@@ -17,6 +17,7 @@
  * with ops and runs tfjs's own Adam.
  */
 import { tf } from '../tf.js';
+import { hasKernels, registerMissingKernels } from '../backend/kernel-registry.js';
 
 /** The kernel's name in the tfjs registry. */
 export const ADAM_UPDATE_KERNEL = 'ImdadAdamUpdate';
@@ -115,9 +116,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
 
 /** Registers the fused Adam kernel for wasm and cpu (idempotent). */
 export function registerAdamUpdateKernels(): void {
-  for (const config of KERNELS) {
-    if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
-  }
+  registerMissingKernels(KERNELS);
 }
 
 /** One variable's gradient, as Optimizer.minimize passes them. */
@@ -153,7 +152,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
 
   /** True when the active backend runs the fused kernel (else tfjs's Adam does the update). */
   static fusedOn(backend = tf.getBackend()): boolean {
-    return tf.getKernel(ADAM_UPDATE_KERNEL, backend) !== undefined;
+    return hasKernels([ADAM_UPDATE_KERNEL], backend);
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedGradient[]): void {

@@ -1,4 +1,5 @@
 import { tf } from '../../tf.js';
+import { registerMissingKernels } from '../kernel-registry.js';
 import { activationGradConfigs } from './activation-grad.js';
 import { batchMatMulWasmConfig, keepShippedBatchMatMul } from './batch-mat-mul.js';
 import { batchNormActivationConfigs } from './batch-norm-activation.js';
@@ -34,9 +35,7 @@ const REPLACED_KERNELS: readonly { config: tf.KernelConfig; keep?: (shipped: tf.
  * `@tensorflow/tfjs-backend-wasm`.
  */
 export function registerWasmTrainingKernels(): void {
-  for (const config of MISSING_KERNELS) {
-    if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
-  }
+  registerMissingKernels(MISSING_KERNELS);
   for (const { config, keep } of REPLACED_KERNELS) {
     const registered = tf.getKernel(config.kernelName, config.backendName);
     if (registered?.kernelFunc === config.kernelFunc) continue;
